@@ -1,0 +1,1 @@
+"""Reviews: assignments, bids, reviews, discussion (see the reviews issue)."""

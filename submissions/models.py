@@ -1,0 +1,1 @@
+"""Submissions: papers, authors, PDF versions (see the submissions issue)."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WorkshopConfig(AppConfig):
+    name = "workshop"
+    verbose_name = "Workshop"
+
+    def ready(self):
+        from workshop import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,14 @@
+from workshop import policy
+from workshop.selectors import workshop_current
+
+
+def workshop(request):
+    user = request.user
+    return {
+        "workshop": workshop_current(),
+        "nav": {
+            "chair": policy.is_chair(user),
+            "pc": policy.is_pc_member(user),
+            "organizer": policy.is_organizer(user),
+        },
+    }

@@ -1,0 +1,88 @@
+"""Defaults the workshop starts with; chairs edit them afterwards.
+
+The topics are the nine of the workshop's call for papers."""
+
+TOPICS = [
+    "Case studies of machine learning used in cyber security, such as detection of spam, "
+    "sybils, or malicious URLs",
+    "Whitepapers proposing or building on formal threat models and definitions of security",
+    "Training time attacks (e.g., data poisoning)",
+    "Adversarial examples at test time",
+    "Model stealing (e.g., for reconnaissance of a system before mounting an attack)",
+    "Theoretical foundations of adversarially robust learning",
+    "Formal verification of machine learning systems",
+    "Identifying bugs in machine learning systems, especially if they present security "
+    "vulnerabilities",
+    "Strategic analysis of present or future security / misuse risks and how to prioritize them",
+]
+
+VOCABULARIES = {
+    "goal": [
+        "Integrity (cause targeted or untargeted misbehaviour)",
+        "Availability (degrade or deny service)",
+        "Confidentiality / privacy (learn training data or inputs)",
+        "Model theft (steal parameters or functionality)",
+        "Evasion of a security control",
+        "Misuse / abuse of a capable model",
+    ],
+    "knowledge": [
+        "White-box (parameters and architecture)",
+        "Gray-box (architecture or training data, not parameters)",
+        "Black-box with query access",
+        "No access (transfer attacks)",
+    ],
+    "phase": [
+        "Training-time poisoning / backdoor",
+        "Test-time evasion (adversarial examples)",
+        "Model extraction",
+        "Inference-time privacy (membership, inversion)",
+        "Deployment / system (pipeline, supply chain, serving)",
+    ],
+    "domain": [
+        "Spam",
+        "Sybils / fake accounts",
+        "Malicious URLs / phishing",
+        "Network intrusion",
+        "Malware / ransomware",
+        "Finance",
+        "Natural language",
+        "Vision",
+        "Speech / audio",
+        "Autonomous systems",
+        "Other",
+    ],
+    "contribution": [
+        "Attack",
+        "Defense",
+        "Formal verification",
+        "Theory",
+        "Case study",
+        "Threat-model whitepaper",
+        "Bug finding",
+        "Risk analysis",
+    ],
+}
+
+WORKSHOP = {
+    "name": "Machine Learning and Computer Security Workshop",
+    "acronym": "MLSec",
+}
+
+
+def seed(workshop_model, topic_model, term_model):
+    """Create the workshop, topics and vocabularies where missing. Takes the
+    model classes so the data migration can pass its historical models."""
+    workshop = workshop_model.objects.order_by("id").first()
+    if workshop is None:
+        workshop = workshop_model.objects.create(year=2027, **WORKSHOP)
+    if not topic_model.objects.exists():
+        topic_model.objects.bulk_create(
+            topic_model(name=name, position=i) for i, name in enumerate(TOPICS)
+        )
+    if not term_model.objects.exists():
+        term_model.objects.bulk_create(
+            term_model(kind=kind, label=label, position=i)
+            for kind, labels in VOCABULARIES.items()
+            for i, label in enumerate(labels)
+        )
+    return workshop

@@ -1,0 +1,116 @@
+from django import forms
+from django.forms import modelformset_factory
+
+from workshop.models import RoleName, Topic, User, VocabularyTerm, Workshop
+from workshop.orcid import normalize_orcid
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form."""
+
+    full_name = forms.CharField(max_length=200, label="Full name")
+    affiliation = forms.CharField(max_length=200, required=False)
+
+    field_order = ["full_name", "affiliation", "email", "password1", "password2"]
+
+    def signup(self, request, user):
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.affiliation = self.cleaned_data["affiliation"].strip()
+        user.save(update_fields=["full_name", "affiliation"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "affiliation", "email_domains", "orcid"]
+
+    def clean_orcid(self):
+        return normalize_orcid(self.cleaned_data.get("orcid") or "")
+
+    def clean_email_domains(self):
+        domains = [d.strip().lower().lstrip("@") for d in self.cleaned_data["email_domains"].split(",")]
+        bad = [d for d in domains if d and ("." not in d or " " in d)]
+        if bad:
+            raise forms.ValidationError(
+                f"These do not look like email domains: {', '.join(bad)}. Use e.g. cs.example.edu."
+            )
+        return ", ".join(d for d in domains if d)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class WorkshopForm(forms.ModelForm):
+    """Dates are entered in the workshop's own time zone (the view activates it)."""
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "name", "acronym", "year", "venue", "cfp_text", "timezone", *Workshop.DEADLINE_FIELDS,
+            "phase_override", "decisions_released", "anonymity", "page_limit", "max_pdf_mb",
+        ]
+        widgets = {
+            **{field: DateTimeLocalInput() for field in Workshop.DEADLINE_FIELDS},
+            "cfp_text": forms.Textarea(attrs={"rows": 14}),
+        }
+
+    def clean_timezone(self):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        name = self.cleaned_data["timezone"].strip()
+        if name.upper() == "AOE":
+            return "Etc/GMT+12"
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise forms.ValidationError(
+                f'"{name}" is not a time zone name; use e.g. Etc/GMT+12 (AoE) or Europe/Berlin.'
+            ) from None
+        return name
+
+    def clean(self):
+        data = super().clean()
+        order = [f for f in ("submission_opens", "abstract_deadline", "paper_deadline",
+                             "bidding_closes", "review_deadline") if data.get(f)]
+        for earlier, later in zip(order, order[1:], strict=False):
+            if data[earlier] > data[later]:
+                label = Workshop._meta.get_field(later).verbose_name
+                self.add_error(later, f"The {label} must come after the "
+                               f"{Workshop._meta.get_field(earlier).verbose_name}.")
+        opens, closes = data.get("response_opens"), data.get("response_closes")
+        if opens and closes and opens > closes:
+            self.add_error("response_closes", "The author response must close after it opens.")
+        return data
+
+
+TopicFormSet = modelformset_factory(
+    Topic, fields=["name", "position"], extra=1, can_delete=True,
+    widgets={"position": forms.NumberInput(attrs={"class": "narrow"})},
+)
+
+VocabularyFormSet = modelformset_factory(
+    VocabularyTerm, fields=["label", "position"], extra=1, can_delete=True,
+    widgets={"position": forms.NumberInput(attrs={"class": "narrow"})},
+)
+
+
+class RolesForm(forms.Form):
+    email = forms.EmailField()
+    roles = forms.MultipleChoiceField(
+        choices=RoleName.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(
+                "No account uses this address yet. Ask them to sign up first "
+                "(PC invitations by email come with the program-committee pages)."
+            )
+        self.user = user
+        return email

@@ -1,0 +1,135 @@
+"""The mail outbox: queue inside the caller's transaction, deliver once on commit.
+
+`mail_queue` writes an OutgoingMail row and schedules delivery with
+`transaction.on_commit`, so a rolled-back change sends nothing. `mail_deliver`
+locks the row while it talks to SMTP: a second worker (a duplicate task, or the
+sweep) waits, then sees the mail is sent and does nothing. A worker that dies
+mid-send rolls back, leaving the mail queued for the sweep to pick up."""
+
+import logging
+import smtplib
+import socket
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils import timezone
+
+from workshop.models import MailStatus, OutgoingMail
+
+log = logging.getLogger(__name__)
+
+
+class TransientMailError(Exception):
+    """Delivery failed in a way worth retrying (network, 4xx reply)."""
+
+
+def mail_queue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str,
+    html_body: str = "",
+    related: Model | None = None,
+) -> OutgoingMail:
+    mail = OutgoingMail(
+        recipient=to, subject=subject[:300], body=body, html_body=html_body, kind=kind
+    )
+    if related is not None:
+        mail.related = related
+    mail.save()
+    transaction.on_commit(lambda: _enqueue(mail.pk))
+    return mail
+
+
+def _enqueue(mail_id: int) -> None:
+    from workshop.tasks import mail_send_task
+
+    mail_send_task.delay(mail_id)
+
+
+def _is_transient(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in error.recipients.values()]
+        return all(400 <= code < 500 for code in codes)
+    return isinstance(
+        error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout,
+                ConnectionError, OSError)
+    )
+
+
+def _message_for(mail: OutgoingMail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.recipient],
+        headers={"X-Workshop-Mail-Id": str(mail.pk)},
+    )
+    if mail.html_body:
+        message.attach_alternative(mail.html_body, "text/html")
+    return message
+
+
+def mail_deliver(*, mail_id: int) -> str:
+    """Send one queued mail. Returns the resulting status; raises
+    TransientMailError (after recording the attempt) when a retry may succeed."""
+    retry_error = None
+    with transaction.atomic():
+        mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
+        if mail is None or mail.status != MailStatus.QUEUED:
+            return mail.status if mail else "missing"
+        try:
+            _message_for(mail).send(fail_silently=False)
+        except Exception as error:  # noqa: BLE001 - every SMTP failure is classified
+            attempts = mail.attempts + 1
+            gave_up = not _is_transient(error) or attempts >= settings.OUTBOX_MAX_ATTEMPTS
+            status = MailStatus.FAILED if gave_up else MailStatus.QUEUED
+            OutgoingMail.objects.filter(pk=mail.pk).update(
+                attempts=attempts, status=status,
+                last_error=f"{type(error).__name__}: {error}"[:2000],
+            )
+            log.warning("mail %s attempt %s failed: %s", mail.pk, attempts, error)
+            if gave_up:
+                return status
+            retry_error = error
+        else:
+            OutgoingMail.objects.filter(pk=mail.pk).update(
+                status=MailStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1,
+                last_error="",
+            )
+            return MailStatus.SENT
+    raise TransientMailError(str(retry_error)) from retry_error
+
+
+def mail_retry(*, mail: OutgoingMail) -> None:
+    """A chair asks to try a failed mail again."""
+    with transaction.atomic():
+        updated = OutgoingMail.objects.filter(pk=mail.pk, status=MailStatus.FAILED).update(
+            status=MailStatus.QUEUED, attempts=0
+        )
+        if updated:
+            transaction.on_commit(lambda: _enqueue(mail.pk))
+
+
+def outbox_sweep(*, older_than: timedelta | None = None) -> int:
+    """Re-enqueue mails still queued long after they were written: their task
+    was lost (worker crash, broker restart). Delivery is idempotent, so a mail
+    whose task is merely slow is not sent twice."""
+    age = older_than if older_than is not None else timedelta(
+        seconds=settings.OUTBOX_STUCK_AFTER_SECONDS
+    )
+    cutoff = timezone.now() - age
+    stuck = list(
+        OutgoingMail.objects.filter(status=MailStatus.QUEUED, created_at__lte=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for mail_id in stuck:
+        _enqueue(mail_id)
+    return len(stuck)

@@ -1,0 +1,243 @@
+"""Workshop-wide models: the one Workshop of this deployment, its vocabularies,
+people and roles, and the mail outbox."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from workshop.orcid import validate_orcid
+
+AOE = "Etc/GMT+12"  # Anywhere on Earth is UTC-12; POSIX names invert the sign.
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person: author, PC member, chair or organizer. Signs in by email."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    affiliation = models.CharField(max_length=200, blank=True)
+    email_domains = models.CharField(
+        "institution email domains",
+        max_length=500,
+        blank=True,
+        help_text="Comma-separated, e.g. cs.example.edu, example.org. Used to detect conflicts.",
+    )
+    orcid = models.CharField(
+        "ORCID iD", max_length=19, blank=True, validators=[validate_orcid]
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [d.strip().lower() for d in self.email_domains.split(",") if d.strip()]
+
+
+class AnonymityMode(models.TextChoices):
+    DOUBLE_BLIND = "double", "Double-blind (authors hidden from reviewers)"
+    SINGLE_BLIND = "single", "Single-blind (reviewers hidden from authors)"
+    OPEN = "open", "Open (everyone sees names)"
+
+
+class Phase(models.TextChoices):
+    SETUP = "setup", "Not yet open"
+    SUBMISSION = "submission", "Submissions open"
+    BIDDING = "bidding", "Bidding"
+    REVIEWING = "reviewing", "Reviewing"
+    DISCUSSION = "discussion", "Discussion"
+    NOTIFICATION = "notification", "Decisions released"
+    CAMERA_READY = "camera_ready", "Camera-ready"
+    CLOSED = "closed", "Closed"
+
+
+class Workshop(models.Model):
+    """The single workshop this deployment runs (HotCRP: one conference per install)."""
+
+    name = models.CharField(max_length=200)
+    acronym = models.CharField(max_length=30)
+    year = models.PositiveIntegerField()
+    venue = models.CharField(max_length=200, blank=True)
+    cfp_text = models.TextField("call for papers (Markdown)", blank=True)
+    timezone = models.CharField(
+        max_length=64,
+        default=AOE,
+        help_text="IANA name. Deadlines are entered and enforced in this zone; "
+        "Etc/GMT+12 is Anywhere on Earth (AoE).",
+    )
+
+    submission_opens = models.DateTimeField(null=True, blank=True)
+    abstract_deadline = models.DateTimeField("abstract registration deadline", null=True, blank=True)
+    paper_deadline = models.DateTimeField(null=True, blank=True)
+    bidding_closes = models.DateTimeField(null=True, blank=True)
+    review_deadline = models.DateTimeField(null=True, blank=True)
+    response_opens = models.DateTimeField("author response opens", null=True, blank=True)
+    response_closes = models.DateTimeField("author response closes", null=True, blank=True)
+    notification_date = models.DateTimeField(null=True, blank=True)
+    camera_ready_deadline = models.DateTimeField(null=True, blank=True)
+
+    phase_override = models.CharField(
+        max_length=20,
+        choices=Phase.choices,
+        blank=True,
+        help_text="Leave empty to follow the dates. Set to hold the workshop in a phase.",
+    )
+    decisions_released = models.BooleanField(
+        default=False, help_text="Authors see decisions (and released reviews) once this is on."
+    )
+
+    anonymity = models.CharField(
+        max_length=10, choices=AnonymityMode.choices, default=AnonymityMode.DOUBLE_BLIND
+    )
+    page_limit = models.PositiveIntegerField(
+        default=8, help_text="Pages of main text, excluding references and appendices."
+    )
+    max_pdf_mb = models.PositiveIntegerField("maximum PDF size (MB)", default=20)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.acronym} {self.year}"
+
+    DEADLINE_FIELDS = (
+        "submission_opens",
+        "abstract_deadline",
+        "paper_deadline",
+        "bidding_closes",
+        "review_deadline",
+        "response_opens",
+        "response_closes",
+        "notification_date",
+        "camera_ready_deadline",
+    )
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class VocabularyKind(models.TextChoices):
+    ATTACKER_GOAL = "goal", "Attacker goal"
+    ATTACKER_KNOWLEDGE = "knowledge", "Attacker knowledge"
+    ATTACK_PHASE = "phase", "ML phase attacked"
+    TARGET_DOMAIN = "domain", "Target domain"
+    CONTRIBUTION = "contribution", "Contribution type"
+
+
+class VocabularyTerm(models.Model):
+    """One term of a threat-model vocabulary, editable by chairs."""
+
+    kind = models.CharField(max_length=20, choices=VocabularyKind.choices)
+    label = models.CharField(max_length=120)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "label"], name="unique_term_per_kind"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class RoleName(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    PC = "pc", "PC member"
+    ORGANIZER = "organizer", "Organizer"
+
+
+class Role(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(max_length=20, choices=RoleName.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="unique_role_per_user")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_name_display()})"
+
+
+class MailStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutgoingMail(models.Model):
+    """Every email the app sends is first a row here, written in the same
+    transaction as the change that caused it; a Celery task delivers it."""
+
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    kind = models.CharField(max_length=60)
+    related_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    related_id = models.CharField(max_length=40, blank=True)
+    related = GenericForeignKey("related_type", "related_id")
+    status = models.CharField(max_length=10, choices=MailStatus.choices, default=MailStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient} ({self.status})"

@@ -1,0 +1,59 @@
+"""The one place that says which phase the workshop is in."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from workshop.models import Phase, Workshop
+
+# (phase, date field that starts it), in order; a phase runs until the next one starts.
+_PHASE_STARTS = (
+    (Phase.SUBMISSION, "submission_opens"),
+    (Phase.BIDDING, "paper_deadline"),
+    (Phase.REVIEWING, "bidding_closes"),
+    (Phase.DISCUSSION, "review_deadline"),
+)
+
+
+def phase_at(workshop: Workshop, now: datetime | None = None) -> Phase:
+    """Derive the phase from the dates; a chair's override wins.
+
+    Decisions are released by a chair, not by a date: until then the workshop
+    stays in discussion, however late it is."""
+    if workshop.phase_override:
+        return Phase(workshop.phase_override)
+    now = now or timezone.now()
+    if workshop.decisions_released:
+        if workshop.camera_ready_deadline and now > workshop.camera_ready_deadline:
+            return Phase.CLOSED
+        return Phase.CAMERA_READY if workshop.camera_ready_deadline else Phase.NOTIFICATION
+    phase = Phase.SETUP
+    for candidate, field in _PHASE_STARTS:
+        start = getattr(workshop, field)
+        if start is not None and now >= start:
+            phase = candidate
+    return phase
+
+
+def response_window_open(workshop: Workshop, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    opens, closes = workshop.response_opens, workshop.response_closes
+    return bool(opens and closes and opens <= now <= closes)
+
+
+def upcoming_deadlines(workshop: Workshop, now: datetime | None = None) -> list[dict]:
+    """Every dated milestone, in date order, flagged past or upcoming."""
+    now = now or timezone.now()
+    rows = []
+    for field in Workshop.DEADLINE_FIELDS:
+        when = getattr(workshop, field)
+        if when is None:
+            continue
+        label = Workshop._meta.get_field(field).verbose_name
+        rows.append({"field": field, "label": label[:1].upper() + label[1:], "when": when,
+                     "past": when < now})
+    rows.sort(key=lambda row: row["when"])
+    next_row = next((row for row in rows if not row["past"]), None)
+    for row in rows:
+        row["is_next"] = row is next_row
+    return rows

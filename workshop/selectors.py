@@ -1,0 +1,48 @@
+"""Reads of workshop-wide data."""
+
+from django.db.models import QuerySet
+
+from workshop.models import OutgoingMail, Role, Topic, User, VocabularyKind, VocabularyTerm, Workshop
+
+
+def workshop_current() -> Workshop:
+    """The deployment's one workshop (created by the initial data migration)."""
+    workshop = Workshop.objects.order_by("id").first()
+    if workshop is None:
+        from workshop.services import workshop_seed_defaults
+
+        workshop = workshop_seed_defaults()
+    return workshop
+
+
+def topics_ordered() -> QuerySet[Topic]:
+    return Topic.objects.order_by("position", "id")
+
+
+def vocabulary_by_kind() -> dict[str, list[VocabularyTerm]]:
+    grouped: dict[str, list[VocabularyTerm]] = {kind: [] for kind in VocabularyKind.values}
+    for term in VocabularyTerm.objects.order_by("kind", "position", "id"):
+        grouped[term.kind].append(term)
+    return grouped
+
+
+def role_names_of(user) -> frozenset[str]:
+    """The user's roles, loaded once per request object and cached on it."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_workshop_roles", None)
+    if cached is None:
+        cached = frozenset(Role.objects.filter(user=user).values_list("name", flat=True))
+        user._workshop_roles = cached
+    return cached
+
+
+def people_with_roles() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).prefetch_related("roles").order_by("full_name", "email")
+
+
+def outbox_list(*, status: str | None = None) -> QuerySet[OutgoingMail]:
+    mails = OutgoingMail.objects.all().order_by("-created_at", "-id")
+    if status:
+        mails = mails.filter(status=status)
+    return mails

@@ -1,0 +1,36 @@
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from workshop.markdown import render_markdown
+from workshop.models import AOE
+
+register = template.Library()
+
+
+def zone_label(zone_name: str) -> str:
+    return "AoE" if zone_name == AOE else zone_name
+
+
+@register.filter
+def markdown(text):
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3
+
+
+@register.simple_tag
+def deadline(when, zone_name, countdown=False):
+    """A deadline in the workshop's zone, with a <time> that our JS rewrites
+    into the viewer's local time (and a countdown where asked)."""
+    if when is None:
+        return "—"
+    local = when.astimezone(ZoneInfo(zone_name))
+    return format_html(
+        '<span class="deadline"><span class="deadline-venue">{} {}</span> '
+        '<time datetime="{}" data-local-time{}></time></span>',
+        local.strftime("%a %-d %b %Y, %H:%M"),
+        zone_label(zone_name),
+        when.isoformat(),
+        mark_safe(" data-countdown") if countdown else "",  # noqa: S308 - constant
+    )

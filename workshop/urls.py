@@ -1,0 +1,24 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from workshop import views
+
+# The admin signs in through allauth, so its login is rate-limited too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "MLSec workshop administration"
+
+urlpatterns = [
+    path("", views.cfp, name="cfp"),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", views.profile, name="profile"),
+    path("chair/settings/", views.settings_workshop, name="settings_workshop"),
+    path("chair/settings/topics/", views.settings_topics, name="settings_topics"),
+    path("chair/settings/vocabulary/<str:kind>/", views.settings_vocabulary,
+         name="settings_vocabulary"),
+    path("chair/people/", views.settings_people, name="settings_people"),
+    path("chair/outbox/", views.outbox, name="outbox"),
+    path("chair/outbox/<int:pk>/", views.outbox_detail, name="outbox_detail"),
+    path("chair/outbox/<int:pk>/retry/", views.outbox_retry, name="outbox_retry"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,138 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from workshop import policy
+from workshop.forms import ProfileForm, RolesForm, TopicFormSet, VocabularyFormSet, WorkshopForm
+from workshop.http import require
+from workshop.mail import mail_retry
+from workshop.models import MailStatus, OutgoingMail, VocabularyKind, VocabularyTerm
+from workshop.phases import phase_at, upcoming_deadlines
+from workshop.selectors import (
+    outbox_list,
+    people_with_roles,
+    topics_ordered,
+    workshop_current,
+)
+from workshop.services import roles_set
+
+
+def cfp(request):
+    workshop = workshop_current()
+    return render(request, "workshop/cfp.html", {
+        "topics": topics_ordered(),
+        "deadlines": upcoming_deadlines(workshop),
+        "phase": phase_at(workshop),
+    })
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("profile")
+    return render(request, "workshop/profile.html", {"form": form})
+
+
+@require(policy.can_manage_workshop)
+def settings_workshop(request):
+    workshop = workshop_current()
+    # Dates are typed and shown in the workshop's own zone (AoE by default).
+    with timezone.override(workshop.timezone):
+        form = WorkshopForm(request.POST or None, instance=workshop)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, "Workshop settings saved.")
+            return redirect("settings_workshop")
+        return render(request, "workshop/settings_workshop.html", {"form": form})
+
+
+@transaction.atomic
+def _save_formset(formset, **fixed) -> None:
+    for obj in formset.save(commit=False):
+        for attr, value in fixed.items():
+            setattr(obj, attr, value)
+        obj.save()
+    for obj in formset.deleted_objects:
+        obj.delete()
+
+
+@require(policy.can_manage_workshop)
+def settings_topics(request):
+    formset = TopicFormSet(request.POST or None, queryset=topics_ordered())
+    if request.method == "POST" and formset.is_valid():
+        _save_formset(formset)
+        messages.success(request, "Topics saved.")
+        return redirect("settings_topics")
+    return render(request, "workshop/settings_list.html", {
+        "formset": formset, "title": "Topics",
+        "help": "The call-for-papers topics authors pick from, in this order.",
+    })
+
+
+@require(policy.can_manage_workshop)
+def settings_vocabulary(request, kind):
+    if kind not in VocabularyKind.values:
+        raise Http404("No such vocabulary")
+    terms = VocabularyTerm.objects.filter(kind=kind).order_by("position", "id")
+    formset = VocabularyFormSet(request.POST or None, queryset=terms, prefix=kind)
+    if request.method == "POST" and formset.is_valid():
+        _save_formset(formset, kind=kind)
+        messages.success(request, "Vocabulary saved.")
+        return redirect("settings_vocabulary", kind=kind)
+    return render(request, "workshop/settings_list.html", {
+        "formset": formset, "title": f"Threat model: {VocabularyKind(kind).label}",
+        "help": "Terms authors pick from to describe their threat model.",
+        "kinds": VocabularyKind.choices, "current_kind": kind,
+    })
+
+
+@require(policy.can_manage_roles)
+def settings_people(request):
+    form = RolesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        roles_set(user=form.user, roles=set(form.cleaned_data["roles"]), by=request.user)
+        messages.success(request, f"Roles of {form.user.email} saved.")
+        return redirect("settings_people")
+    return render(request, "workshop/settings_people.html", {
+        "form": form, "people": people_with_roles(),
+    })
+
+
+@require(policy.can_view_outbox)
+def outbox(request):
+    status = request.GET.get("status") or ""
+    if status not in MailStatus.values:
+        status = ""
+    return render(request, "workshop/outbox.html", {
+        "mails": outbox_list(status=status or None)[:200],
+        "status": status,
+        "statuses": MailStatus.choices,
+    })
+
+
+@require(policy.can_view_outbox)
+def outbox_detail(request, pk):
+    mail = get_object_or_404(OutgoingMail, pk=pk)
+    return render(request, "workshop/outbox_detail.html", {
+        "mail": mail, "show_body": policy.can_view_mail_body(request.user, mail),
+    })
+
+
+@require_POST
+@require(policy.can_view_outbox)
+def outbox_retry(request, pk):
+    mail = get_object_or_404(OutgoingMail, pk=pk)
+    if mail.status != MailStatus.FAILED:
+        messages.info(request, "Only failed mails can be retried; this one is "
+                      f"{mail.get_status_display().lower()}.")
+    else:
+        mail_retry(mail=mail)
+        messages.success(request, f"Mail to {mail.recipient} queued again.")
+    return redirect("outbox_detail", pk=mail.pk)
