@@ -20,6 +20,10 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    orcid = forms.CharField(
+        label="ORCID iD", max_length=60, required=False,
+        help_text="Optional, e.g. 0000-0002-1825-0097 or its orcid.org link.",
+    )
     class Meta:
         model = User
         fields = ["full_name", "affiliation", "email_domains", "orcid"]

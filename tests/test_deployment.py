@@ -1,0 +1,75 @@
+"""The production files cannot be run here (no Docker engine); check what can be checked."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 20 + "-production-like-secret-" + "x" * 30,
+    "ALLOWED_HOSTS": "mlsec.example.org",
+    "DATABASE_URL": "postgres://workshop:workshop@127.0.0.1:5432/workshop",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp+tls://user:pw@smtp.example.org:587",
+}
+
+
+def _manage(*args, env_overrides):
+    inherited = set(PRODUCTION_ENV) | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+
+
+def test_docker_compose_names_the_production_services():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat", "mailcatcher"}
+
+
+def test_docker_compose_commands_point_at_this_project():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+    assert "gunicorn workshop.wsgi:application" in services["web"]["command"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "workshop", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "workshop", "beat"]
+    assert (ROOT / "workshop" / "wsgi.py").exists()
+    assert (ROOT / "Dockerfile").exists()
+    assert shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    assert shutil.which("celery", path=str(Path(sys.executable).parent))
+
+
+def test_celery_app_loads_the_beat_schedule_and_tasks():
+    from workshop.celery import app
+
+    app.loader.import_default_modules()
+
+    assert "workshop.tasks.outbox_sweep" in app.tasks
+    assert app.conf.beat_schedule["outbox-sweep"]["task"] == "workshop.tasks.outbox_sweep"
+    assert (app.conf.task_acks_late, app.conf.task_reject_on_worker_lost) == (True, True)
+
+
+def test_check_deploy_is_clean_under_production_variables():
+    result = _manage("check", "--deploy", env_overrides=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_warns_when_production_runs_on_development_backends():
+    result = _manage("check", env_overrides={
+        "DEBUG": "false", "SECRET_KEY": PRODUCTION_ENV["SECRET_KEY"], "ALLOWED_HOSTS": "x.org",
+    })
+
+    assert "workshop.W001" in result.stderr + result.stdout
+    assert "workshop.W002" in result.stderr + result.stdout
+    assert "workshop.W003" in result.stderr + result.stdout

@@ -1,0 +1,249 @@
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import OutgoingMailFactory, UserFactory
+from workshop.models import MailStatus, Role, Topic, VocabularyTerm
+
+CHAIR_PAGES = [
+    reverse("settings_workshop"),
+    reverse("settings_topics"),
+    reverse("settings_vocabulary", args=["goal"]),
+    reverse("settings_people"),
+    reverse("outbox"),
+]
+
+
+@pytest.mark.django_db
+def test_cfp_page_shows_the_workshop_topics_and_deadlines_in_aoe(client, workshop):
+    workshop.paper_deadline = datetime(2030, 5, 2, 11, 59, tzinfo=UTC)  # 1 May 23:59 AoE
+    workshop.save()
+
+    response = client.get("/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert workshop.name in html
+    assert html.count('<li>', html.index('class="topics"')) >= Topic.objects.count() == 9
+    assert "Wed 1 May 2030, 23:59 AoE" in html
+    assert 'datetime="2030-05-02T11:59:00+00:00" data-local-time data-countdown' in html
+
+
+@pytest.mark.django_db
+def test_cfp_page_sanitises_the_chairs_markdown(client, workshop):
+    workshop.cfp_text = "# Welcome\n\n<script>alert(1)</script>"
+    workshop.save()
+
+    html = client.get("/").content.decode()
+
+    assert "<h1>Welcome</h1>" in html
+    assert "<script>alert(1)" not in html
+
+
+@pytest.mark.django_db
+def test_navigation_shows_chair_link_only_to_chairs(client_for, author, chair):
+    assert reverse("settings_workshop") not in client_for(author).get("/").content.decode()
+    assert reverse("settings_workshop") in client_for(chair).get("/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", CHAIR_PAGES)
+def test_chair_pages_send_anonymous_visitors_to_sign_in(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", CHAIR_PAGES)
+def test_chair_pages_are_not_found_for_non_chairs(client_for, author, pc_member, organizer, url):
+    for user in (author, pc_member, organizer):
+        assert client_for(user).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", CHAIR_PAGES)
+def test_chair_pages_open_for_chairs(client_for, chair, url):
+    assert client_for(chair).get(url).status_code == 200
+
+
+def _settings_post(workshop, **changes):
+    data = {
+        "name": workshop.name, "acronym": workshop.acronym, "year": workshop.year,
+        "venue": "", "cfp_text": "CfP", "timezone": "Etc/GMT+12", "anonymity": "double",
+        "page_limit": 8, "max_pdf_mb": 20, "phase_override": "",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_settings_dates_are_entered_in_aoe(client_for, chair, workshop):
+    response = client_for(chair).post(
+        reverse("settings_workshop"), _settings_post(workshop, paper_deadline="2027-03-01T23:59")
+    )
+
+    workshop.refresh_from_db()
+    assert response.status_code == 302
+    assert workshop.paper_deadline == datetime(2027, 3, 2, 11, 59, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_settings_refuse_a_paper_deadline_before_the_abstract_deadline(client_for, chair, workshop):
+    response = client_for(chair).post(reverse("settings_workshop"), _settings_post(
+        workshop, abstract_deadline="2027-03-05T23:59", paper_deadline="2027-03-01T23:59",
+    ))
+
+    assert response.status_code == 200
+    assert "The paper deadline must come after the abstract registration deadline." in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_settings_refuse_an_unknown_time_zone(client_for, chair, workshop):
+    response = client_for(chair).post(
+        reverse("settings_workshop"), _settings_post(workshop, timezone="Mars/Olympus")
+    )
+
+    assert "&quot;Mars/Olympus&quot; is not a time zone name" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_settings_accept_aoe_as_a_zone_name(client_for, chair, workshop):
+    client_for(chair).post(reverse("settings_workshop"), _settings_post(workshop, timezone="AoE"))
+
+    workshop.refresh_from_db()
+    assert workshop.timezone == "Etc/GMT+12"
+
+
+def _formset_data(prefix, rows, extra_blank=True):
+    """What the browser posts: the rows plus, as rendered, a blank row at position 0."""
+    rows = [*rows, {"name": "", "position": 0}] if extra_blank else rows
+    data = {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": 0}
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{prefix}-{i}-{key}"] = value
+    return data
+
+
+@pytest.mark.django_db
+def test_topics_page_renames_and_deletes_topics(client_for, chair):
+    topics = list(Topic.objects.order_by("position"))
+    rows = [{"id": t.pk, "name": t.name, "position": t.position} for t in topics]
+    rows[0]["name"] = "Spam and sybil detection case studies"
+    rows[1]["DELETE"] = "on"
+    data = _formset_data("form", rows)
+    data["form-INITIAL_FORMS"] = len(rows)
+
+    response = client_for(chair).post(reverse("settings_topics"), data)
+
+    assert response.status_code == 302
+    names = list(Topic.objects.order_by("position").values_list("name", flat=True))
+    assert names[0] == "Spam and sybil detection case studies"
+    assert len(names) == 8
+
+
+@pytest.mark.django_db
+def test_vocabulary_page_adds_a_term_to_its_own_kind(client_for, chair):
+    data = _formset_data("domain", [{"label": "Autonomous driving", "position": 50}], extra_blank=False)
+
+    client_for(chair).post(reverse("settings_vocabulary", args=["domain"]), data)
+
+    assert VocabularyTerm.objects.get(label="Autonomous driving").kind == "domain"
+
+
+@pytest.mark.django_db
+def test_vocabulary_page_unknown_kind_is_not_found(client_for, chair):
+    assert client_for(chair).get("/chair/settings/vocabulary/nope/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_people_page_grants_and_revokes_roles(client_for, chair):
+    person = UserFactory(email="newpc@example.edu")
+
+    client_for(chair).post(reverse("settings_people"), {"email": "NewPC@example.edu", "roles": ["pc", "organizer"]})
+    first = set(Role.objects.filter(user=person).values_list("name", flat=True))
+    client_for(chair).post(reverse("settings_people"), {"email": person.email, "roles": ["pc"]})
+    second = set(Role.objects.filter(user=person).values_list("name", flat=True))
+
+    assert (first, second) == ({"pc", "organizer"}, {"pc"})
+
+
+@pytest.mark.django_db
+def test_people_page_explains_an_unknown_email(client_for, chair):
+    response = client_for(chair).post(reverse("settings_people"), {"email": "nobody@example.edu", "roles": ["pc"]})
+
+    assert "No account uses this address yet." in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 50])
+def test_outbox_runs_a_constant_number_of_queries(client_for, chair, django_assert_num_queries, count):
+    OutgoingMailFactory.create_batch(count)
+    client = client_for(chair)
+
+    # session, user, roles, workshop, mails
+    with django_assert_num_queries(5):
+        response = client.get(reverse("outbox"))
+
+    assert len(re.findall(r'href="/chair/outbox/\d+/"', response.content.decode())) == count
+
+
+@pytest.mark.django_db
+def test_outbox_hides_the_text_of_account_mails_from_chairs(client_for, chair):
+    secret = OutgoingMailFactory(kind="account:password_reset_key", body="reset: /accounts/password/reset/key/1-abc/")
+
+    html = client_for(chair).get(reverse("outbox_detail", args=[secret.pk])).content.decode()
+
+    assert "1-abc" not in html
+    assert "shown only to its recipient" in html
+
+
+@pytest.mark.django_db
+def test_outbox_retry_requeues_a_failed_mail(client_for, chair, django_capture_on_commit_callbacks):
+    failed = OutgoingMailFactory(status=MailStatus.FAILED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(chair).post(reverse("outbox_retry", args=[failed.pk]))
+
+    failed.refresh_from_db()
+    assert failed.status == MailStatus.SENT
+
+
+@pytest.mark.django_db
+def test_outbox_detail_of_a_missing_mail_is_not_found(client_for, chair):
+    assert client_for(chair).get(reverse("outbox_detail", args=[424242])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_profile_saves_a_pasted_orcid_url(client_for, author):
+    response = client_for(author).post(reverse("profile"), {
+        "full_name": "Alice Author", "affiliation": "Lakeside", "email_domains": "@Lakeside.edu, cs.lakeside.edu",
+        "orcid": "https://orcid.org/0000-0002-1825-0097",
+    })
+
+    author.refresh_from_db()
+    assert response.status_code == 302
+    assert (author.orcid, author.email_domains) == ("0000-0002-1825-0097", "lakeside.edu, cs.lakeside.edu")
+
+
+@pytest.mark.django_db
+def test_profile_explains_a_wrong_orcid_check_digit(client_for, author):
+    response = client_for(author).post(reverse("profile"), {
+        "full_name": "Alice Author", "affiliation": "", "email_domains": "", "orcid": "0000-0002-1825-0098",
+    })
+
+    assert "wrong check digit" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_profile_rejects_something_that_is_not_a_domain(client_for, author):
+    response = client_for(author).post(reverse("profile"), {
+        "full_name": "Alice Author", "affiliation": "", "email_domains": "lakeside", "orcid": "",
+    })
+
+    assert "These do not look like email domains: lakeside." in response.content.decode()
