@@ -2,7 +2,15 @@
 
 from django.db.models import QuerySet
 
-from workshop.models import OutgoingMail, Role, Topic, User, VocabularyKind, VocabularyTerm, Workshop
+from workshop.models import (
+    OutgoingMail,
+    Role,
+    Topic,
+    User,
+    VocabularyKind,
+    VocabularyTerm,
+    Workshop,
+)
 
 
 def workshop_current() -> Workshop:

@@ -1,11 +1,11 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from workshop.models import Phase, Workshop
 from workshop.phases import phase_at, response_window_open, upcoming_deadlines
 
-T0 = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def make_workshop(**overrides) -> Workshop:
