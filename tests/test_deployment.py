@@ -73,3 +73,11 @@ def test_check_warns_when_production_runs_on_development_backends():
     assert "workshop.W001" in result.stderr + result.stdout
     assert "workshop.W002" in result.stderr + result.stdout
     assert "workshop.W003" in result.stderr + result.stdout
+
+
+def test_orcid_sign_in_is_enabled_by_its_credentials():
+    code = "from django.conf import settings; print('orcid' in ' '.join(settings.INSTALLED_APPS))"
+    without = _manage("shell", "-c", code, env_overrides={})
+    with_credentials = _manage("shell", "-c", code, env_overrides={"ORCID_CLIENT_ID": "id", "ORCID_SECRET": "s"})
+
+    assert (without.stdout.split()[-1], with_credentials.stdout.split()[-1]) == ("False", "True")

@@ -247,3 +247,20 @@ def test_profile_rejects_something_that_is_not_a_domain(client_for, author):
     })
 
     assert "These do not look like email domains: lakeside." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_content_security_policy(client):
+    policy = client.get("/")["Content-Security-Policy"]
+
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"):
+        assert directive in policy
+    assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_missing_page_answers_with_the_friendly_404(client):
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    assert "There is nothing here, or it is not yours to see." in response.content.decode()
