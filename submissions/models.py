@@ -1,1 +1,151 @@
-"""Submissions: papers, authors, PDF versions (see the submissions issue)."""
+"""Papers, their authors, declared conflicts and every uploaded PDF version."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from workshop.models import Topic, VocabularyTerm
+from workshop.orcid import validate_orcid
+
+
+class SubmissionStatus(models.TextChoices):
+    REGISTERED = "registered", "Registered (PDF missing)"
+    COMPLETE = "complete", "Complete"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Submission(models.Model):
+    """A paper. Its number (#12) is its primary key: short, stable, never reused."""
+
+    title = models.CharField(max_length=300)
+    abstract = models.TextField(help_text="Markdown; $...$ for math.")
+    topics = models.ManyToManyField(Topic, related_name="submissions")
+    threat_terms = models.ManyToManyField(VocabularyTerm, related_name="submissions", blank=True)
+    attack_model = models.TextField("attack model")
+    security_relationship = models.TextField("relationship to security")
+    artifact_url = models.URLField("code / artifact URL", blank=True, max_length=500)
+    will_open_source = models.BooleanField("code will be open-sourced", default=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic lock: every save bumps it; an edit made from an older copy is refused.
+    version = models.PositiveIntegerField(default=1)
+    # The form's one-time token, so a double-clicked "Register" creates one paper.
+    submit_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    deadline_extension = models.DateTimeField(
+        null=True, blank=True, help_text="A chair's per-paper extension of the paper deadline."
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def number(self) -> int:
+        return self.pk
+
+    @property
+    def current_pdf(self):
+        """The newest submission PDF; uses the selectors' prefetch when present."""
+        versions = getattr(self, "submission_pdfs", None)
+        if versions is None:
+            versions = list(
+                self.pdf_versions.filter(kind=PdfKind.SUBMISSION).order_by("-uploaded_at", "-id")[:1]
+            )
+        return versions[0] if versions else None
+
+    @property
+    def status(self) -> str:
+        if self.withdrawn_at is not None:
+            return SubmissionStatus.WITHDRAWN
+        return SubmissionStatus.COMPLETE if self.current_pdf else SubmissionStatus.REGISTERED
+
+
+class Author(models.Model):
+    """One entry of the ordered author list. Whoever signs in with this email
+    address is a contact of the paper and may edit it."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="authors")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    affiliation = models.CharField(max_length=200, blank=True)
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True, validators=[validate_orcid])
+
+    class Meta:
+        ordering = ["submission", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "email"], name="unique_author_email"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ConflictReason(models.TextChoices):
+    COAUTHOR = "coauthor", "Co-author (recent)"
+    ADVISOR = "advisor", "Advisor / advisee"
+    INSTITUTION = "institution", "Same institution"
+    PERSONAL = "personal", "Personal relationship"
+    OTHER = "other", "Other"
+
+
+class ConflictSource(models.TextChoices):
+    AUTHOR = "author", "Declared by the authors"
+    PC = "pc", "Declared by the PC member"
+    AUTOMATIC = "auto", "Detected automatically"
+    CHAIR = "chair", "Set by a chair"
+
+
+class Conflict(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="conflicts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts")
+    reason = models.CharField(max_length=20, choices=ConflictReason.choices)
+    source = models.CharField(max_length=10, choices=ConflictSource.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "user", "source"], name="unique_conflict_source"),
+        ]
+
+
+def _random_upload_path(instance, filename: str) -> str:
+    """Stored names carry nothing of the author's file name."""
+    return f"pdf/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}.pdf"
+
+
+class PdfKind(models.TextChoices):
+    SUBMISSION = "submission", "Submission"
+    CAMERA_READY = "camera_ready", "Camera-ready"
+
+
+class PdfVersion(models.Model):
+    """Every upload is kept; the newest of a kind is the current one."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="pdf_versions")
+    kind = models.CharField(max_length=20, choices=PdfKind.choices, default=PdfKind.SUBMISSION)
+    file = models.FileField(upload_to=_random_upload_path, max_length=200)
+    # The copy reviewers download: identifying metadata stripped.
+    reviewer_file = models.FileField(upload_to=_random_upload_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    page_count = models.PositiveIntegerField()
+    anonymity_warnings = models.JSONField(default=list, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "kind", "-uploaded_at", "-id"]
+        get_latest_by = "uploaded_at"
+
+    def __str__(self):
+        return f"#{self.submission_id} {self.kind} {self.sha256[:12]}"

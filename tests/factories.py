@@ -39,3 +39,27 @@ class OutgoingMailFactory(factory.django.DjangoModelFactory):
     subject = factory.Sequence(lambda n: f"Message {n}")
     body = "Hello."
     kind = "test"
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A registered paper; `authors` is a list of (name, email) pairs."""
+
+    class Meta:
+        model = "submissions.Submission"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Poisoning attack number {n}")
+    abstract = "We poison a malware detector."
+    attack_model = "A gray-box attacker controls 1% of the training labels."
+    security_relationship = "Backdoors let malware evade detection."
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def authors(obj, create, extracted, **kwargs):
+        from submissions.models import Author
+        from workshop.models import Topic
+
+        people = extracted if extracted is not None else [(obj.created_by.full_name, obj.created_by.email)]
+        for i, (name, email) in enumerate(people):
+            Author.objects.create(submission=obj, position=i, name=name, email=email)
+        obj.topics.add(Topic.objects.order_by("position").first())

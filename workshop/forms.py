@@ -56,6 +56,7 @@ class WorkshopForm(forms.ModelForm):
         fields = [
             "name", "acronym", "year", "venue", "cfp_text", "timezone", *Workshop.DEADLINE_FIELDS,
             "phase_override", "decisions_released", "anonymity", "page_limit", "max_pdf_mb",
+            "min_topics", "max_topics", "abstract_word_limit", "statement_word_limit",
         ]
         widgets = {
             **{field: DateTimeLocalInput() for field in Workshop.DEADLINE_FIELDS},

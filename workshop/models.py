@@ -134,6 +134,12 @@ class Workshop(models.Model):
         default=8, help_text="Pages of main text, excluding references and appendices."
     )
     max_pdf_mb = models.PositiveIntegerField("maximum PDF size (MB)", default=20)
+    min_topics = models.PositiveIntegerField("minimum topics per paper", default=1)
+    max_topics = models.PositiveIntegerField("maximum topics per paper", default=3)
+    abstract_word_limit = models.PositiveIntegerField(default=300)
+    statement_word_limit = models.PositiveIntegerField(
+        default=400, help_text="For each of the attack model and relationship-to-security statements."
+    )
 
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,7 +4,8 @@ Predicates are small and pure over (user, object, phase). Views, selectors,
 exports, mails and PDF builders ask here; nothing else decides. Hidden objects
 are answered with 404 by the callers (see `workshop.http.get_visible_or_404`)."""
 
-from workshop.models import RoleName
+from workshop.models import AnonymityMode, Phase, RoleName
+from workshop.phases import phase_at
 from workshop.selectors import role_names_of
 
 
@@ -37,3 +38,106 @@ def can_view_mail_body(user, mail) -> bool:
     """Account mails carry sign-in and password-reset links: only their
     recipient may read them, never a chair looking at the outbox."""
     return can_view_outbox(user) and not mail.kind.startswith("account:")
+
+
+# --- Submissions -------------------------------------------------------------
+# Predicates take objects whose `authors` and `conflicts` are prefetched by the
+# selectors, so asking them for every row of a list costs no query.
+
+_REVIEW_PHASES = {Phase.BIDDING, Phase.REVIEWING, Phase.DISCUSSION, Phase.NOTIFICATION,
+                  Phase.CAMERA_READY, Phase.CLOSED}
+
+
+def is_author(user, submission) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if submission.created_by_id == user.pk:
+        return True
+    email = user.email.lower()
+    return any(author.email.lower() == email for author in submission.authors.all())
+
+
+def is_conflicted(user, submission) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_author(user, submission) or any(c.user_id == user.pk for c in submission.conflicts.all())
+
+
+def can_view_submission(user, submission, *, phase: Phase) -> bool:
+    if is_author(user, submission):
+        return True
+    if is_conflicted(user, submission):
+        return False
+    if is_chair(user):
+        return True
+    return (
+        is_pc_member(user)
+        and phase in _REVIEW_PHASES
+        and submission.withdrawn_at is None
+        and submission.current_pdf is not None
+    )
+
+
+def can_view_authors(user, submission, *, workshop) -> bool:
+    """Double-blind hides authors from everyone but the authors and the
+    (non-conflicted) chairs; single-blind and open show them to the PC."""
+    if is_author(user, submission):
+        return True
+    if is_conflicted(user, submission):
+        return False
+    if is_chair(user):
+        return True
+    return workshop.anonymity != AnonymityMode.DOUBLE_BLIND and can_view_submission(
+        user, submission, phase=phase_at(workshop)
+    )
+
+
+def can_view_pdf_history(user, submission) -> bool:
+    """Earlier versions and original file names: authors and chairs only."""
+    return is_author(user, submission) or (is_chair(user) and not is_conflicted(user, submission))
+
+
+def can_manage_submission(user, submission) -> bool:
+    """Chair actions on a paper (extensions, later decisions): never by a conflicted chair."""
+    return is_chair(user) and not is_conflicted(user, submission)
+
+
+def registration_refusal(user, workshop, *, now) -> str | None:
+    """Why `user` may not register a new paper now, or None if they may."""
+    if not getattr(user, "is_authenticated", False):
+        return "Please sign in to submit a paper."
+    if workshop.submission_opens is None or now < workshop.submission_opens:
+        return "Submissions are not open yet."
+    closes = workshop.abstract_deadline or workshop.paper_deadline
+    if closes is not None and now > closes:
+        return "The abstract registration deadline has passed; new papers can no longer be registered."
+    return None
+
+
+def paper_deadline_for(workshop, submission):
+    extension = submission.deadline_extension
+    deadline = workshop.paper_deadline
+    if extension and (deadline is None or extension > deadline):
+        return extension
+    return deadline
+
+
+def edit_refusal(user, submission, workshop, *, now) -> str | None:
+    """Why `user` may not change this paper (details or PDF) now, or None."""
+    if not is_author(user, submission):
+        return "Only the paper's authors can change it."
+    if submission.withdrawn_at is not None:
+        return "This paper is withdrawn. Revive it first to make changes."
+    deadline = paper_deadline_for(workshop, submission)
+    if deadline is not None and now > deadline:
+        return "The paper deadline has passed; the submission can no longer be changed."
+    return None
+
+
+def revive_refusal(user, submission, workshop, *, now) -> str | None:
+    if not is_author(user, submission):
+        return "Only the paper's authors can revive it."
+    deadline = paper_deadline_for(workshop, submission)
+    if deadline is not None and now > deadline:
+        return "The paper deadline has passed; a withdrawn paper cannot be revived."
+    return None

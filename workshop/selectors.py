@@ -54,3 +54,7 @@ def outbox_list(*, status: str | None = None) -> QuerySet[OutgoingMail]:
     if status:
         mails = mails.filter(status=status)
     return mails
+
+
+def pc_members() -> QuerySet[User]:
+    return User.objects.filter(roles__name=RoleName.PC, is_active=True).order_by("full_name").distinct()

@@ -20,5 +20,6 @@ urlpatterns = [
     path("chair/outbox/", views.outbox, name="outbox"),
     path("chair/outbox/<int:pk>/", views.outbox_detail, name="outbox_detail"),
     path("chair/outbox/<int:pk>/retry/", views.outbox_retry, name="outbox_retry"),
+    path("", include("submissions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -34,3 +34,8 @@ def deadline(when, zone_name, countdown=False):
         when.isoformat(),
         mark_safe(" data-countdown") if countdown else "",  # noqa: S308 - constant
     )
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

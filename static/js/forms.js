@@ -1,0 +1,57 @@
+// Small helpers for the submission forms: add author rows, live word counts,
+// one submit per click, and a progress bar while a PDF uploads (htmx).
+(function () {
+  "use strict";
+
+  function countWords(text) {
+    const words = text.trim().match(/\S+/g);
+    return words ? words.length : 0;
+  }
+
+  function bindWordCount(textarea) {
+    const limit = parseInt(textarea.dataset.wordLimit, 10);
+    const out = document.querySelector('.word-count[data-for="' + textarea.id + '"]');
+    if (!limit || !out) return;
+    const update = function () {
+      const n = countWords(textarea.value);
+      out.textContent = n + " / " + limit + " words";
+      out.classList.toggle("error", n > limit);
+    };
+    textarea.addEventListener("input", update);
+    update();
+  }
+
+  function addForm(button) {
+    const rows = document.getElementById(button.dataset.addForm);
+    const template = document.getElementById(button.dataset.template);
+    const total = document.getElementById("id_" + button.dataset.prefix + "-TOTAL_FORMS");
+    const index = parseInt(total.value, 10);
+    const html = template.innerHTML.replace(/__prefix__/g, String(index));
+    rows.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    const first = rows.lastElementChild.querySelector("input");
+    if (first) first.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("textarea[data-word-limit]").forEach(bindWordCount);
+    document.querySelectorAll("[data-add-form]").forEach(function (button) {
+      button.addEventListener("click", function () { addForm(button); });
+    });
+    document.querySelectorAll("form").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        form.querySelectorAll("button[data-once]").forEach(function (b) {
+          b.disabled = true;
+          b.textContent = "Saving…";
+        });
+      });
+    });
+  });
+
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    const bar = event.target.querySelector && event.target.querySelector(".upload-progress");
+    if (!bar || !event.detail.lengthComputable) return;
+    bar.hidden = false;
+    bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+  });
+})();

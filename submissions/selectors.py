@@ -1,0 +1,59 @@
+"""Reads of submissions, already filtered by the policy."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from submissions.models import PdfKind, PdfVersion, Submission
+from workshop import policy
+from workshop.phases import phase_at
+
+
+def _with_related(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    return queryset.prefetch_related(
+        "authors",
+        "conflicts",
+        "topics",
+        "threat_terms",
+        Prefetch(
+            "pdf_versions",
+            queryset=PdfVersion.objects.filter(kind=PdfKind.SUBMISSION).order_by("-uploaded_at", "-id"),
+            to_attr="submission_pdfs",
+        ),
+    )
+
+
+def submissions_of_author(*, user) -> list[Submission]:
+    """The papers `user` registered or is listed on as an author."""
+    ids = Submission.objects.filter(
+        Q(created_by=user) | Q(authors__email__iexact=user.email)
+    ).values("pk")
+    return list(_with_related(Submission.objects.filter(pk__in=ids)).order_by("pk"))
+
+
+def submission_visible_or_404(*, user, number: int, workshop) -> Submission:
+    """The paper, if `user` may see it; otherwise the same 404 as a missing paper."""
+    submission = _with_related(Submission.objects.filter(pk=number)).first()
+    if submission is None or not policy.can_view_submission(user, submission, phase=phase_at(workshop)):
+        raise Http404("No such submission")
+    return submission
+
+
+def submissions_for_chair(*, user, topic: int | None = None, term: int | None = None,
+                          status: str | None = None) -> list[Submission]:
+    """Every paper, for the chair list. Rows the chair is conflicted with are
+    marked `viewer_conflicted`; the page shows those as a title only."""
+    queryset = _with_related(Submission.objects.all()).order_by("pk")
+    if topic:
+        queryset = queryset.filter(topics__id=topic)
+    if term:
+        queryset = queryset.filter(threat_terms__id=term)
+    rows = list(queryset.distinct())
+    for row in rows:
+        row.viewer_conflicted = policy.is_conflicted(user, row)
+    if status:
+        rows = [row for row in rows if row.status == status and not row.viewer_conflicted]
+    return rows
+
+
+def pdf_versions(*, submission: Submission) -> QuerySet[PdfVersion]:
+    return submission.pdf_versions.order_by("kind", "-uploaded_at", "-id")

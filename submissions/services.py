@@ -1,0 +1,190 @@
+"""Writes to submissions. Each service is one transaction that validates,
+saves, and queues the mail it owes."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from submissions.models import Author, Conflict, ConflictSource, PdfKind, PdfVersion, Submission
+from submissions.pdf import PdfRejected, identity_leaks, inspect_pdf, scrub_metadata
+from workshop import policy
+from workshop.mail import mail_queue
+from workshop.models import User, Workshop
+
+MAX_PAGES_TOTAL = 200  # a hard cap on any upload, whatever the page limit
+
+
+class SubmissionRefused(Exception):
+    """A change we refuse, with a message for the person who asked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class AuthorEntry:
+    name: str
+    email: str
+    affiliation: str = ""
+    orcid: str = ""
+
+
+@dataclass(frozen=True)
+class SubmissionData:
+    title: str
+    abstract: str
+    attack_model: str
+    security_relationship: str
+    artifact_url: str
+    will_open_source: bool
+    topics: list
+    threat_terms: list
+    authors: list[AuthorEntry]
+    conflicts: dict  # PC member (User) -> ConflictReason
+
+
+def _apply(submission: Submission, data: SubmissionData) -> None:
+    for field in ("title", "abstract", "attack_model", "security_relationship", "artifact_url",
+                  "will_open_source"):
+        setattr(submission, field, getattr(data, field))
+    submission.save()
+    submission.topics.set(data.topics)
+    submission.threat_terms.set(data.threat_terms)
+    submission.authors.all().delete()
+    Author.objects.bulk_create(
+        Author(submission=submission, position=i, name=a.name, email=a.email.lower(),
+               affiliation=a.affiliation, orcid=a.orcid)
+        for i, a in enumerate(data.authors)
+    )
+    submission.conflicts.filter(source=ConflictSource.AUTHOR).delete()
+    Conflict.objects.bulk_create(
+        Conflict(submission=submission, user=user, reason=reason, source=ConflictSource.AUTHOR)
+        for user, reason in data.conflicts.items()
+    )
+
+
+def _queue_receipt(submission: Submission, *, event: str) -> None:
+    """The receipt goes to every listed author: they are the ones to trust it."""
+    submission = Submission.objects.prefetch_related(
+        "authors", "topics", "threat_terms", "conflicts__user"
+    ).get(pk=submission.pk)
+    body = render_to_string("submissions/email/receipt.txt", {
+        "submission": submission, "event": event, "pdf": submission.current_pdf,
+    })
+    subject = f"[MLSec] #{submission.pk} {event}: {submission.title}"[:300]
+    for author in submission.authors.all():
+        mail_queue(to=author.email, subject=subject, body=body, kind="submission:receipt",
+                   related=submission)
+
+
+def submission_create(*, by: User, data: SubmissionData, token: str, workshop: Workshop,
+                      now: datetime | None = None) -> tuple[Submission, bool]:
+    """Register a paper. Returns (submission, created); a repeated token (a
+    double-clicked button) returns the paper the first click made."""
+    now = now or timezone.now()
+    existing = Submission.objects.filter(submit_token=token, created_by=by).first()
+    if existing is not None:
+        return existing, False
+    refusal = policy.registration_refusal(by, workshop, now=now)
+    if refusal:
+        raise SubmissionRefused(refusal)
+    try:
+        with transaction.atomic():
+            submission = Submission(created_by=by, submit_token=token)
+            _apply(submission, data)
+            _queue_receipt(submission, event="registered")
+    except IntegrityError:
+        # Two requests with one token raced; the other one won.
+        existing = Submission.objects.filter(submit_token=token, created_by=by).first()
+        if existing is None:
+            raise
+        return existing, False
+    return submission, True
+
+
+def submission_update(*, submission: Submission, by: User, data: SubmissionData,
+                      expected_version: int, workshop: Workshop,
+                      now: datetime | None = None) -> Submission:
+    now = now or timezone.now()
+    refusal = policy.edit_refusal(by, submission, workshop, now=now)
+    if refusal:
+        raise SubmissionRefused(refusal)
+    with transaction.atomic():
+        bumped = Submission.objects.filter(pk=submission.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not bumped:
+            raise SubmissionRefused(
+                "This paper was changed (by a co-author, or in another tab) since you opened it. "
+                "Your changes were not saved: reload the page to see the current version, then "
+                "make your changes again."
+            )
+        submission.version = expected_version + 1
+        _apply(submission, data)
+        _queue_receipt(submission, event="updated")
+    return submission
+
+
+def pdf_upload(*, submission: Submission, by: User, data: bytes, filename: str,
+               workshop: Workshop, now: datetime | None = None) -> PdfVersion:
+    now = now or timezone.now()
+    refusal = policy.edit_refusal(by, submission, workshop, now=now)
+    if refusal:
+        raise SubmissionRefused(refusal)
+    try:
+        info = inspect_pdf(data, max_bytes=workshop.max_pdf_mb * 1024 * 1024,
+                           max_pages=MAX_PAGES_TOTAL, page_limit=workshop.page_limit)
+        reviewer_copy = scrub_metadata(data)
+    except PdfRejected as rejected:
+        raise SubmissionRefused(rejected.message) from rejected
+    authors = list(submission.authors.all())
+    warnings = identity_leaks(info, names=[a.name for a in authors], emails=[a.email for a in authors])
+    with transaction.atomic():
+        version = PdfVersion(
+            submission=submission, kind=PdfKind.SUBMISSION, original_name=filename[:255],
+            sha256=info.sha256, size=info.size, page_count=info.page_count,
+            anonymity_warnings=warnings, uploaded_by=by,
+        )
+        version.file.save("paper.pdf", ContentFile(data), save=False)
+        version.reviewer_file.save("paper.pdf", ContentFile(reviewer_copy), save=False)
+        version.save()
+        Submission.objects.filter(pk=submission.pk).update(version=F("version") + 1, updated_at=now)
+        if hasattr(submission, "submission_pdfs"):
+            del submission.submission_pdfs
+        _queue_receipt(submission, event="PDF uploaded")
+    return version
+
+
+def submission_withdraw(*, submission: Submission, by: User, workshop: Workshop,
+                        now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    if not policy.is_author(by, submission):
+        raise SubmissionRefused("Only the paper's authors can withdraw it.")
+    with transaction.atomic():
+        Submission.objects.filter(pk=submission.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=now, version=F("version") + 1
+        )
+        _queue_receipt(submission, event="withdrawn")
+
+
+def submission_revive(*, submission: Submission, by: User, workshop: Workshop,
+                      now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    refusal = policy.revive_refusal(by, submission, workshop, now=now)
+    if refusal:
+        raise SubmissionRefused(refusal)
+    with transaction.atomic():
+        Submission.objects.filter(pk=submission.pk).update(withdrawn_at=None, version=F("version") + 1)
+        _queue_receipt(submission, event="revived")
+
+
+def extension_grant(*, submission: Submission, until: datetime | None, by: User) -> None:
+    if not policy.can_manage_submission(by, submission):
+        raise SubmissionRefused("You cannot manage this paper.")
+    Submission.objects.filter(pk=submission.pk).update(deadline_extension=until)

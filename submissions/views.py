@@ -1,0 +1,278 @@
+import csv
+import secrets
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from submissions import selectors, services
+from submissions.forms import AuthorFormSet, PdfUploadForm, SubmissionForm, initial_for
+from submissions.models import SubmissionStatus
+from workshop import policy
+from workshop.http import require
+from workshop.models import VocabularyTerm
+from workshop.phases import upcoming_deadlines
+from workshop.selectors import pc_members, topics_ordered, workshop_current
+
+
+def _next_deadline(workshop):
+    return next((row for row in upcoming_deadlines(workshop) if row["is_next"]), None)
+
+
+@login_required
+def dashboard(request):
+    workshop = workshop_current()
+    return render(request, "submissions/dashboard.html", {
+        "submissions": selectors.submissions_of_author(user=request.user),
+        "next_deadline": _next_deadline(workshop),
+        "registration_refusal": policy.registration_refusal(request.user, workshop, now=timezone.now()),
+    })
+
+
+def _forms(request, workshop, *, initial=None, authors_initial=None):
+    data = request.POST if request.method == "POST" else None
+    form = SubmissionForm(data, workshop=workshop, pc_members=pc_members(), initial=initial)
+    authors = AuthorFormSet(data, prefix="authors", initial=authors_initial)
+    return form, authors
+
+
+@login_required
+def submission_new(request):
+    workshop = workshop_current()
+    refusal = policy.registration_refusal(request.user, workshop, now=timezone.now())
+    if refusal:
+        return render(request, "submissions/closed.html", {"message": refusal}, status=403)
+    me = {"name": request.user.full_name, "email": request.user.email,
+          "affiliation": request.user.affiliation, "orcid": request.user.orcid}
+    form, authors = _forms(request, workshop, initial={"token": secrets.token_urlsafe(32)},
+                           authors_initial=[me])
+    if request.method == "POST" and form.is_valid() and authors.is_valid():
+        try:
+            submission, created = services.submission_create(
+                by=request.user, data=form.to_data(authors), token=form.cleaned_data["token"],
+                workshop=workshop,
+            )
+        except services.SubmissionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            if created:
+                messages.success(request, f"Paper #{submission.pk} is registered. Upload its PDF "
+                                 "before the paper deadline to complete it.")
+            return redirect("submission_detail", number=submission.pk)
+    return render(request, "submissions/form.html", {"form": form, "authors": authors, "is_new": True})
+
+
+@login_required
+def submission_detail(request, number):
+    workshop = workshop_current()
+    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    return render(request, "submissions/detail.html", _detail_context(request, workshop, submission))
+
+
+def _detail_context(request, workshop, submission, upload_form=None):
+    now = timezone.now()
+    user = request.user
+    return {
+        "submission": submission,
+        "show_authors": policy.can_view_authors(user, submission, workshop=workshop),
+        "edit_refusal": policy.edit_refusal(user, submission, workshop, now=now),
+        "is_author": policy.is_author(user, submission),
+        "can_manage": policy.can_manage_submission(user, submission),
+        "revive_refusal": policy.revive_refusal(user, submission, workshop, now=now),
+        "versions": selectors.pdf_versions(submission=submission)
+        if policy.can_view_pdf_history(user, submission) else None,
+        "upload_form": upload_form or PdfUploadForm(),
+        "deadline": policy.paper_deadline_for(workshop, submission),
+        "terms": sorted(submission.threat_terms.all(), key=lambda t: (t.kind, t.position)),
+    }
+
+
+@login_required
+def submission_edit(request, number):
+    workshop = workshop_current()
+    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    refusal = policy.edit_refusal(request.user, submission, workshop, now=timezone.now())
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("submission_detail", number=submission.pk)
+    initial, authors_initial = initial_for(submission)
+    initial["token"] = "edit"
+    form, authors = _forms(request, workshop, initial=initial, authors_initial=authors_initial)
+    if request.method == "POST" and form.is_valid() and authors.is_valid():
+        try:
+            services.submission_update(
+                submission=submission, by=request.user, data=form.to_data(authors),
+                expected_version=form.cleaned_data.get("version") or 0, workshop=workshop,
+            )
+        except services.SubmissionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, f"Paper #{submission.pk} is saved. A receipt is on its way to the authors.")
+            return redirect("submission_detail", number=submission.pk)
+    return render(request, "submissions/form.html", {
+        "form": form, "authors": authors, "is_new": False, "submission": submission,
+    })
+
+
+@require_POST
+@login_required
+def pdf_upload(request, number):
+    workshop = workshop_current()
+    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    form = PdfUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["pdf"]
+        if upload.size > workshop.max_pdf_mb * 1024 * 1024:
+            # Refused before reading it into memory.
+            form.add_error("pdf", f"Your file is {upload.size / 1048576:.1f} MB; the limit is "
+                                  f"{workshop.max_pdf_mb} MB.")
+        else:
+            data = upload.read()
+            try:
+                version = services.pdf_upload(submission=submission, by=request.user, data=data,
+                                              filename=upload.name, workshop=workshop)
+            except services.SubmissionRefused as refused:
+                form.add_error("pdf", refused.message)
+            else:
+                messages.success(request, f"PDF uploaded: {version.page_count} pages, SHA-256 "
+                                          f"{version.sha256[:16]}….")
+                url = reverse("submission_detail", args=[submission.pk])
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    return render(request, "submissions/detail.html",
+                  _detail_context(request, workshop, submission, upload_form=form))
+
+
+@login_required
+def paper_pdf(request, number):
+    """The current PDF with identifying metadata stripped, as reviewers get it."""
+    workshop = workshop_current()
+    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    version = submission.current_pdf
+    if version is None:
+        raise Http404("No PDF yet")
+    return FileResponse(version.reviewer_file.open("rb"), as_attachment=True,
+                        filename=f"submission-{submission.pk}.pdf", content_type="application/pdf")
+
+
+@login_required
+def pdf_version_download(request, number, version_id):
+    """Any earlier upload, byte for byte: authors and chairs only."""
+    workshop = workshop_current()
+    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    if not policy.can_view_pdf_history(request.user, submission):
+        raise Http404("No such file")
+    version = get_object_or_404(submission.pdf_versions, pk=version_id)
+    return FileResponse(version.file.open("rb"), as_attachment=True,
+                        filename=f"submission-{submission.pk}-{version.uploaded_at:%Y%m%d-%H%M%S}.pdf",
+                        content_type="application/pdf")
+
+
+@require_POST
+@login_required
+def submission_withdraw(request, number):
+    workshop = workshop_current()
+    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    try:
+        services.submission_withdraw(submission=submission, by=request.user, workshop=workshop)
+        messages.success(request, f"Paper #{submission.pk} is withdrawn. You can revive it until the deadline.")
+    except services.SubmissionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect("submission_detail", number=submission.pk)
+
+
+@require_POST
+@login_required
+def submission_revive(request, number):
+    workshop = workshop_current()
+    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    try:
+        services.submission_revive(submission=submission, by=request.user, workshop=workshop)
+        messages.success(request, f"Paper #{submission.pk} is back in the workshop.")
+    except services.SubmissionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect("submission_detail", number=submission.pk)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _chair_rows(request):
+    status = request.GET.get("status")
+    return selectors.submissions_for_chair(
+        user=request.user, topic=_int_or_none(request.GET.get("topic")),
+        term=_int_or_none(request.GET.get("term")),
+        status=status if status in SubmissionStatus.values else None,
+    )
+
+
+@require(policy.is_chair)
+def chair_list(request):
+    rows = _chair_rows(request)
+    return render(request, "submissions/chair_list.html", {
+        "rows": rows, "topics": topics_ordered(),
+        "terms": VocabularyTerm.objects.order_by("kind", "position"),
+        "statuses": SubmissionStatus.choices, "query": request.GET.urlencode(),
+        "filters": {k: request.GET.get(k, "") for k in ("topic", "term", "status")},
+    })
+
+
+def csv_safe(value) -> str:
+    """Spreadsheets run cells that start with = + - @ (and tab/CR) as formulas."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require(policy.is_chair)
+def chair_csv(request):
+    workshop = workshop_current()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="submissions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["number", "title", "status", "authors", "topics", "threat_model", "pages", "sha256"])
+    for row in _chair_rows(request):
+        if row.viewer_conflicted:
+            writer.writerow([row.pk, csv_safe(row.title), "conflict", "", "", "", "", ""])
+            continue
+        pdf = row.current_pdf
+        authors = "; ".join(f"{a.name} <{a.email}>" for a in row.authors.all()) \
+            if policy.can_view_authors(request.user, row, workshop=workshop) else ""
+        writer.writerow([
+            row.pk, csv_safe(row.title), row.status, csv_safe(authors),
+            csv_safe("; ".join(t.name for t in row.topics.all())),
+            csv_safe("; ".join(t.label for t in row.threat_terms.all())),
+            pdf.page_count if pdf else "", pdf.sha256 if pdf else "",
+        ])
+    return response
+
+
+@require_POST
+@require(policy.is_chair)
+def extension_set(request, number):
+    workshop = workshop_current()
+    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    raw = request.POST.get("until", "").strip()
+    until = None
+    if raw:
+        try:
+            with timezone.override(workshop.timezone):
+                until = timezone.make_aware(datetime.fromisoformat(raw))
+        except ValueError:
+            messages.error(request, "Please give the extension as a date and time, e.g. 2027-03-08T23:59.")
+            return redirect("submission_detail", number=submission.pk)
+    try:
+        services.extension_grant(submission=submission, until=until, by=request.user)
+        messages.success(request, "Extension saved." if until else "Extension removed.")
+    except services.SubmissionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect("submission_detail", number=submission.pk)
