@@ -29,6 +29,14 @@ class AuthorForm(forms.Form):
 
 
 class BaseAuthorFormSet(forms.BaseFormSet):
+    def _construct_form(self, i, **kwargs):
+        # A filled-in row is validated even when it equals its initial value
+        # (an unchanged author list on edit must not read as "no authors").
+        form = super()._construct_form(i, **kwargs)
+        if self.is_bound and any(self.data.get(f"{form.prefix}-{name}") for name in ("name", "email")):
+            form.empty_permitted = False
+        return form
+
     def clean(self):
         if any(self.errors):
             return

@@ -116,6 +116,9 @@ class Conflict(models.Model):
             models.UniqueConstraint(fields=["submission", "user", "source"], name="unique_conflict_source"),
         ]
 
+    def __str__(self):
+        return f"#{self.submission_id} x {self.user_id} ({self.reason}, {self.source})"
+
 
 def _random_upload_path(instance, filename: str) -> str:
     """Stored names carry nothing of the author's file name."""

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from workshop.models import (
     OutgoingMail,
     Role,
+    RoleName,
     Topic,
     User,
     VocabularyKind,

@@ -1,0 +1,100 @@
+"""Who may see a paper and its authors: personas x anonymity x phase."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from submissions.models import Conflict, PdfKind, PdfVersion, Submission
+from submissions.selectors import _with_related
+from tests.factories import RoleFactory, SubmissionFactory, UserFactory
+from workshop import policy
+from workshop.models import Phase
+
+PERSONAS = ["author", "coauthor", "other_author", "pc", "conflicted_pc", "chair", "conflicted_chair",
+            "organizer", "anonymous"]
+
+
+@pytest.fixture
+def world(workshop):
+    people = {name: UserFactory(email=f"{name}@example.org") for name in PERSONAS if name != "anonymous"}
+    people["anonymous"] = AnonymousUser()
+    for name, role in [("pc", "pc"), ("conflicted_pc", "pc"), ("chair", "chair"), ("conflicted_chair", "chair"),
+                       ("organizer", "organizer")]:
+        RoleFactory(user=people[name], name=role)
+    paper = SubmissionFactory(created_by=people["author"], authors=[
+        ("A", people["author"].email), ("C", people["coauthor"].email)])
+    PdfVersion.objects.create(submission=paper, kind=PdfKind.SUBMISSION, file="x.pdf", reviewer_file="y.pdf",
+                              original_name="x.pdf", sha256="0" * 64, size=1, page_count=1,
+                              uploaded_by=people["author"])
+    for name in ("conflicted_pc", "conflicted_chair"):
+        Conflict.objects.create(submission=paper, user=people[name], reason="advisor", source="author")
+    return people, _with_related(Submission.objects.filter(pk=paper.pk)).get()
+
+
+VIEW_SUBMISSION = {
+    # persona: (during submission, during reviewing)
+    "author": (True, True), "coauthor": (True, True), "other_author": (False, False),
+    "pc": (False, True), "conflicted_pc": (False, False), "chair": (True, True),
+    "conflicted_chair": (False, False), "organizer": (False, False), "anonymous": (False, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("phase", "column"), [(Phase.SUBMISSION, 0), (Phase.REVIEWING, 1)])
+def test_can_view_submission_table(world, persona, phase, column):
+    people, paper = world
+
+    assert policy.can_view_submission(people[persona], paper, phase=phase) is VIEW_SUBMISSION[persona][column]
+
+
+VIEW_AUTHORS = {
+    # persona: (double-blind, single-blind), during reviewing
+    "author": (True, True), "coauthor": (True, True), "other_author": (False, False),
+    "pc": (False, True), "conflicted_pc": (False, False), "chair": (True, True),
+    "conflicted_chair": (False, False), "organizer": (False, False), "anonymous": (False, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("mode", "column"), [("double", 0), ("single", 1)])
+def test_can_view_authors_table(world, workshop, persona, mode, column):
+    people, paper = world
+    workshop.anonymity = mode
+    workshop.phase_override = Phase.REVIEWING
+
+    assert policy.can_view_authors(people[persona], paper, workshop=workshop) is VIEW_AUTHORS[persona][column]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_authors_and_unconflicted_chairs_see_the_pdf_history(world, persona):
+    people, paper = world
+
+    assert policy.can_view_pdf_history(people[persona], paper) is (persona in {"author", "coauthor", "chair"})
+
+
+@pytest.mark.django_db
+def test_withdrawn_paper_is_hidden_from_the_pc_but_not_its_authors(world):
+    people, paper = world
+    paper.withdrawn_at = timezone.now()
+
+    assert policy.can_view_submission(people["pc"], paper, phase=Phase.REVIEWING) is False
+    assert policy.can_view_submission(people["author"], paper, phase=Phase.REVIEWING) is True
+
+
+@pytest.mark.django_db
+def test_edit_refusal_explains_the_deadline_and_honours_an_extension(world, workshop):
+    people, paper = world
+    now = timezone.now()
+    workshop.paper_deadline = now - timedelta(hours=1)
+
+    before = policy.edit_refusal(people["coauthor"], paper, workshop, now=now)
+    paper.deadline_extension = now + timedelta(hours=1)
+    after = policy.edit_refusal(people["coauthor"], paper, workshop, now=now)
+
+    assert before == "The paper deadline has passed; the submission can no longer be changed."
+    assert after is None

@@ -1,0 +1,316 @@
+import csv
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from submissions.models import Conflict, Submission
+from submissions.services import pdf_upload
+from tests.factories import SubmissionFactory
+from tests.submissions import pdf_corpus
+from workshop.models import Topic, VocabularyTerm
+
+
+def _form_post(token="tok-1", **changes):
+    topic = Topic.objects.order_by("position").first()
+    term = VocabularyTerm.objects.filter(kind="goal").first()
+    data = {
+        "token": token, "title": "Backdoors in malware detectors", "abstract": "We poison labels.",
+        "topics": [topic.pk], "terms_goal": [term.pk], "attack_model": "Gray-box poisoning.",
+        "security_relationship": "Malware evades detection.", "artifact_url": "", "version": "",
+        "authors-TOTAL_FORMS": 1, "authors-INITIAL_FORMS": 0,
+        "authors-0-name": "Alice Author", "authors-0-email": "alice@author.example",
+        "authors-0-affiliation": "Lakeside", "authors-0-orcid": "",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_register_form_creates_the_paper_and_shows_it(client_for, author, open_workshop):
+    client = client_for(author)
+    response = client.post(reverse("submission_new"), _form_post())
+
+    submission = Submission.objects.get()
+    assert response.url == reverse("submission_detail", args=[submission.pk])
+    page = client.get(response.url).content.decode()
+    assert f"Paper #{submission.pk} is registered." in page
+    assert "No PDF yet: the paper is complete only with one." in page
+
+
+@pytest.mark.django_db
+def test_register_double_click_creates_one_paper(client_for, author, open_workshop):
+    client = client_for(author)
+
+    first = client.post(reverse("submission_new"), _form_post(token="double"))
+    second = client.post(reverse("submission_new"), _form_post(token="double"))
+
+    assert Submission.objects.count() == 1
+    assert first.url == second.url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "This field is required."),
+        ({"topics": []}, "This field is required."),
+        ({"abstract": "word " * 301}, "Please keep this to 300 words; it has 301."),
+        ({"abstract": "x" * 20001}, "Ensure this value has at most 20000 characters (it has 20001)."),
+        ({"topics": [t.pk for t in []] or "999999"}, "Select a valid choice."),
+        ({"authors-0-email": "not-an-email"}, "Enter a valid email address."),
+        ({"authors-0-orcid": "0000-0002-1825-0098"}, "wrong check digit"),
+        ({"artifact_url": "javascript:alert(1)"}, "Enter a valid URL."),
+    ],
+)
+def test_register_form_explains_bad_input(client_for, author, open_workshop, changes, message):
+    response = client_for(author).post(reverse("submission_new"), _form_post(**changes))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_register_form_enforces_the_topic_count(client_for, author, open_workshop):
+    topics = [t.pk for t in Topic.objects.all()[:4]]
+
+    response = client_for(author).post(reverse("submission_new"), _form_post(topics=topics))
+
+    assert "Choose between 1 and 3 topics; you chose 4." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_register_after_the_deadline_shows_why(client_for, author, closed_workshop):
+    response = client_for(author).get(reverse("submission_new"))
+
+    assert response.status_code == 403
+    assert "The abstract registration deadline has passed" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_script_in_a_title_is_shown_as_text(client_for, author, open_workshop):
+    client = client_for(author)
+    client.post(reverse("submission_new"), _form_post(title="<script>alert(1)</script>"))
+
+    page = client.get(reverse("submission_detail", args=[Submission.objects.get().pk])).content.decode()
+
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.django_db
+def test_another_authors_paper_answers_exactly_like_a_missing_one(client_for, submission, other_author):
+    client = client_for(other_author)
+
+    hidden = client.get(reverse("submission_detail", args=[submission.pk]))
+    missing = client.get(reverse("submission_detail", args=[submission.pk + 1000]))
+
+    def without_csrf(response):  # the masked CSRF token differs on every response
+        return re.sub(r"[A-Za-z0-9]{64}", "", response.content.decode())
+
+    assert (hidden.status_code, missing.status_code) == (404, 404)
+    assert without_csrf(hidden) == without_csrf(missing)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["submission_edit", "paper_pdf", "submission_withdraw"])
+def test_outsiders_get_404_on_every_paper_url(client_for, submission, other_author, name):
+    client = client_for(other_author)
+    url = reverse(name, args=[submission.pk])
+
+    response = client.post(url) if name == "submission_withdraw" else client.get(url)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_pdf_version_of_another_paper_is_not_found(client_for, author, open_workshop, paper_pdf):
+    mine = SubmissionFactory(created_by=author)
+    theirs = SubmissionFactory()
+    version = pdf_upload(submission=theirs, by=theirs.created_by, data=paper_pdf, filename="t.pdf",
+                         workshop=open_workshop)
+
+    response = client_for(author).get(reverse("pdf_version", args=[mine.pk, version.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_coauthor_listed_by_email_can_edit(client_for, shared_submission, coauthor):
+    response = client_for(coauthor).get(reverse("submission_edit", args=[shared_submission.pk]))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_concurrent_edits_refuse_the_second_save(client_for, shared_submission, author, coauthor):
+    url = reverse("submission_edit", args=[shared_submission.pk])
+    alice, chen = client_for(author), client_for(coauthor)
+    alice.get(url)
+    chen.get(url)
+
+    both = {"authors-TOTAL_FORMS": 2, "authors-0-email": author.email, "authors-1-name": "Chen",
+            "authors-1-email": coauthor.email}
+    alice.post(url, _form_post(title="Alice's title", version=1, **both))
+    response = chen.post(url, _form_post(title="Chen's title", version=1, **both))
+
+    assert "changed (by a co-author, or in another tab) since you opened it" in response.content.decode()
+    assert Submission.objects.get().title == "Alice's title"
+
+
+@pytest.mark.django_db
+def test_edit_with_an_unchanged_author_list_saves(client_for, submission, author):
+    url = reverse("submission_edit", args=[submission.pk])
+    unchanged = {"authors-INITIAL_FORMS": 1, "authors-0-name": submission.authors.get().name,
+                 "authors-0-email": author.email, "authors-0-affiliation": ""}
+
+    response = client_for(author).post(url, _form_post(title="New title", version=1, **unchanged))
+
+    assert response.status_code == 302
+    assert Submission.objects.get().title == "New title"
+
+
+@pytest.mark.django_db
+def test_after_the_deadline_the_paper_is_read_only(client_for, submission, author, closed_workshop):
+    client = client_for(author)
+
+    page = client.get(reverse("submission_detail", args=[submission.pk])).content.decode()
+    edit = client.get(reverse("submission_edit", args=[submission.pk]))
+
+    assert "The paper deadline has passed; the submission can no longer be changed." in page
+    assert 'name="pdf"' not in page
+    assert edit.status_code == 302
+
+
+@pytest.mark.django_db
+def test_upload_a_pdf_then_download_it_as_reviewers_get_it(client_for, submission, author, paper_pdf):
+    client = client_for(author)
+
+    client.post(reverse("pdf_upload", args=[submission.pk]),
+                {"pdf": SimpleUploadedFile("Alice-final.pdf", paper_pdf, "application/pdf")})
+    response = client.get(reverse("paper_pdf", args=[submission.pk]))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="submission-{submission.pk}.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("filename", "content", "message"),
+    [
+        ("paper.pdf", pdf_corpus.png(), "This file is not a PDF (it looks like a PNG image)."),
+        ("paper.docx", pdf_corpus.docx(), "This file is not a PDF"),
+        ("paper.pdf", b"", "The submitted file is empty."),
+        ("paper.pdf", pdf_corpus.truncated(), "We could not read your PDF"),
+        ("paper.pdf", pdf_corpus.with_javascript(), "Your PDF contains JavaScript"),
+    ],
+)
+def test_upload_explains_a_bad_file(client_for, submission, author, filename, content, message):
+    response = client_for(author).post(
+        reverse("pdf_upload", args=[submission.pk]), {"pdf": SimpleUploadedFile(filename, content)}
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert submission.pdf_versions.count() == 0
+
+
+@pytest.mark.django_db
+def test_upload_over_the_size_cap_is_refused_before_reading(client_for, submission, author, open_workshop):
+    open_workshop.max_pdf_mb = 1
+    open_workshop.save()
+
+    response = client_for(author).post(
+        reverse("pdf_upload", args=[submission.pk]),
+        {"pdf": SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * (1536 * 1024))},
+    )
+
+    assert "Your file is 1.5 MB; the limit is 1 MB." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_upload_warns_when_the_pdf_names_an_author(client_for, submission, author):
+    data = pdf_corpus.with_metadata(author=author.full_name)
+
+    client = client_for(author)
+    client.post(reverse("pdf_upload", args=[submission.pk]), {"pdf": SimpleUploadedFile("p.pdf", data)})
+    page = client.get(reverse("submission_detail", args=[submission.pk])).content.decode()
+
+    assert "Check anonymity before the deadline:" in page
+    assert f"The PDF metadata field &quot;Author&quot; contains &quot;{author.full_name}&quot;." in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 50])
+def test_author_dashboard_runs_a_constant_number_of_queries(
+    client_for, author, open_workshop, django_assert_num_queries, count,
+):
+    SubmissionFactory.create_batch(count, created_by=author)
+    client = client_for(author)
+
+    with django_assert_num_queries(11):
+        response = client.get(reverse("submissions_dashboard"))
+
+    assert len(re.findall(r'href="/submissions/\d+/"', response.content.decode())) == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 50])
+def test_chair_list_runs_a_constant_number_of_queries(
+    client_for, chair, open_workshop, django_assert_num_queries, count,
+):
+    SubmissionFactory.create_batch(count)
+    client = client_for(chair)
+
+    with django_assert_num_queries(12):
+        response = client.get(reverse("chair_submissions"))
+
+    assert len(re.findall(r'href="/submissions/\d+/"', response.content.decode())) == count
+
+
+@pytest.mark.django_db
+def test_chair_list_filters_by_topic(client_for, chair, open_workshop):
+    first, second = Topic.objects.order_by("position")[:2]
+    on_topic = SubmissionFactory()
+    off_topic = SubmissionFactory()
+    off_topic.topics.set([second])
+
+    page = client_for(chair).get(reverse("chair_submissions"), {"topic": first.pk}).content.decode()
+
+    assert on_topic.title in page
+    assert off_topic.title not in page
+
+
+@pytest.mark.django_db
+def test_chair_csv_escapes_formulas_and_hides_conflicted_papers(client_for, chair, open_workshop):
+    SubmissionFactory(title="=HYPERLINK(\"http://evil\")")
+    conflicted = SubmissionFactory(title="Chair's student paper")
+    Conflict.objects.create(submission=conflicted, user=chair, reason="advisor", source="author")
+
+    response = client_for(chair).get(reverse("chair_submissions_csv"))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][1] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[2][1:] == ["Chair's student paper", "conflict", "", "", "", "", ""]
+
+
+@pytest.mark.django_db
+def test_conflicted_chair_cannot_open_the_paper(client_for, chair, open_workshop):
+    conflicted = SubmissionFactory()
+    Conflict.objects.create(submission=conflicted, user=chair, reason="advisor", source="author")
+
+    assert client_for(chair).get(reverse("submission_detail", args=[conflicted.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_chair_extension_reopens_editing(client_for, chair, author, closed_workshop):
+    paper = SubmissionFactory(created_by=author)
+
+    client_for(chair).post(reverse("submission_extension", args=[paper.pk]), {"until": "2099-01-01T23:59"})
+
+    assert client_for(author).get(reverse("submission_edit", args=[paper.pk])).status_code == 200
