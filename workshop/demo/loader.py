@@ -87,4 +87,8 @@ def load_demo() -> list[tuple[str, str]]:
         )
         roles_set(user=user, roles={RoleName(r) for r in roles}, by=None)
         rows.append((email, ", ".join(sorted(roles)) or "author"))
+
+    from workshop.demo.papers import load_demo_papers
+
+    load_demo_papers(workshop)
     return rows

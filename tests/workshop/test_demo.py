@@ -1,0 +1,30 @@
+import pytest
+
+from submissions.models import PdfVersion, Submission
+from workshop.demo.loader import load_demo, parse_seed_cfp
+from workshop.models import Role, Topic, Workshop
+
+
+def test_parse_seed_cfp_finds_the_nine_topics_and_the_security_requirement():
+    from workshop.demo.loader import SEED_CFP
+
+    text, topics = parse_seed_cfp(SEED_CFP.read_text())
+
+    assert len(topics) == 9
+    assert topics[2] == "Training time attacks (e.g., data poisoning)"
+    assert "clear explanation of their relationship" in text
+    assert "layout: page" not in text
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_gives_one_complete_demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    load_demo()
+    load_demo()
+
+    assert Topic.objects.count() == 9
+    assert "science of security for machine" in Workshop.objects.get().cfp_text.replace("\n", " ")
+    assert Role.objects.filter(name="chair").count() == 1
+    assert Submission.objects.count() == 3
+    assert PdfVersion.objects.count() == 2
