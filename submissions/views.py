@@ -174,30 +174,29 @@ def pdf_version_download(request, number, version_id):
                         content_type="application/pdf")
 
 
-@require_POST
-@login_required
-def submission_withdraw(request, number):
+def _author_action(request, number, service, success: str):
     workshop = workshop_current()
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
     try:
-        services.submission_withdraw(submission=submission, by=request.user, workshop=workshop)
-        messages.success(request, f"Paper #{submission.pk} is withdrawn. You can revive it until the deadline.")
+        service(submission=submission, by=request.user, workshop=workshop)
+        messages.success(request, success.format(number=submission.pk))
     except services.SubmissionRefused as refused:
         messages.error(request, refused.message)
     return redirect("submission_detail", number=submission.pk)
+
+
+@require_POST
+@login_required
+def submission_withdraw(request, number):
+    return _author_action(request, number, services.submission_withdraw,
+                          "Paper #{number} is withdrawn. You can revive it until the deadline.")
 
 
 @require_POST
 @login_required
 def submission_revive(request, number):
-    workshop = workshop_current()
-    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
-    try:
-        services.submission_revive(submission=submission, by=request.user, workshop=workshop)
-        messages.success(request, f"Paper #{submission.pk} is back in the workshop.")
-    except services.SubmissionRefused as refused:
-        messages.error(request, refused.message)
-    return redirect("submission_detail", number=submission.pk)
+    return _author_action(request, number, services.submission_revive,
+                          "Paper #{number} is back in the workshop.")
 
 
 def _int_or_none(value):

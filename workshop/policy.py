@@ -81,11 +81,7 @@ def can_view_submission(user, submission, *, phase: Phase) -> bool:
 def can_view_authors(user, submission, *, workshop) -> bool:
     """Double-blind hides authors from everyone but the authors and the
     (non-conflicted) chairs; single-blind and open show them to the PC."""
-    if is_author(user, submission):
-        return True
-    if is_conflicted(user, submission):
-        return False
-    if is_chair(user):
+    if is_author(user, submission) or can_manage_submission(user, submission):
         return True
     return workshop.anonymity != AnonymityMode.DOUBLE_BLIND and can_view_submission(
         user, submission, phase=phase_at(workshop)
