@@ -16,7 +16,7 @@ from submissions.forms import AuthorFormSet, PdfUploadForm, SubmissionForm, init
 from submissions.models import SubmissionStatus
 from workshop import policy
 from workshop.http import require
-from workshop.models import VocabularyTerm
+from workshop.models import VocabularyKind, VocabularyTerm
 from workshop.phases import upcoming_deadlines
 from workshop.selectors import pc_members, topics_ordered, workshop_current
 
@@ -89,7 +89,8 @@ def _detail_context(request, workshop, submission, upload_form=None):
         if policy.can_view_pdf_history(user, submission) else None,
         "upload_form": upload_form or PdfUploadForm(),
         "deadline": policy.paper_deadline_for(workshop, submission),
-        "terms": sorted(submission.threat_terms.all(), key=lambda t: (t.kind, t.position)),
+        "terms": sorted(submission.threat_terms.all(),
+                        key=lambda t: (VocabularyKind.values.index(t.kind), t.position)),
     }
 
 
