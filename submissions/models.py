@@ -110,6 +110,9 @@ class Conflict(models.Model):
     reason = models.CharField(max_length=20, choices=ConflictReason.choices)
     source = models.CharField(max_length=10, choices=ConflictSource.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A chair may judge a declared conflict not to be one; it then no longer counts.
+    waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
 
     class Meta:
         constraints = [

@@ -12,6 +12,8 @@ def _with_related(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
     return queryset.prefetch_related(
         "authors",
         "conflicts",
+        "assignments",
+        "reviews",
         "topics",
         "threat_terms",
         Prefetch(

@@ -137,6 +137,18 @@ class Workshop(models.Model):
     min_topics = models.PositiveIntegerField("minimum topics per paper", default=1)
     max_topics = models.PositiveIntegerField("maximum topics per paper", default=3)
     abstract_word_limit = models.PositiveIntegerField(default=300)
+    reviews_visible_to_pc = models.CharField(
+        "PC members see a paper's other reviews", max_length=10,
+        choices=[("after_own", "After submitting their own review"), ("always", "Always (if assigned)")],
+        default="after_own",
+    )
+    reviewer_names_to_pc = models.CharField(
+        "PC members see who wrote the other reviews", max_length=10,
+        choices=[("after_own", "After submitting their own review"), ("always", "Always (if assigned)"),
+                 ("never", "Never")],
+        default="after_own",
+    )
+    reviews_per_paper = models.PositiveIntegerField(default=3)
     statement_word_limit = models.PositiveIntegerField(
         default=400, help_text="For each of the attack model and relationship-to-security statements."
     )

@@ -44,8 +44,10 @@ def can_view_mail_body(user, mail) -> bool:
 # Predicates take objects whose `authors` and `conflicts` are prefetched by the
 # selectors, so asking them for every row of a list costs no query.
 
-_REVIEW_PHASES = {Phase.BIDDING, Phase.REVIEWING, Phase.DISCUSSION, Phase.NOTIFICATION,
-                  Phase.CAMERA_READY, Phase.CLOSED}
+# The PC sees papers as they come in (HotCRP's default), so bidding can start early.
+_PC_PHASES = {Phase.SUBMISSION, Phase.BIDDING, Phase.REVIEWING, Phase.DISCUSSION, Phase.NOTIFICATION,
+              Phase.CAMERA_READY, Phase.CLOSED}
+_BIDDING_PHASES = {Phase.SUBMISSION, Phase.BIDDING}
 
 
 def is_author(user, submission) -> bool:
@@ -60,7 +62,9 @@ def is_author(user, submission) -> bool:
 def is_conflicted(user, submission) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return is_author(user, submission) or any(c.user_id == user.pk for c in submission.conflicts.all())
+    return is_author(user, submission) or any(
+        c.user_id == user.pk and c.waived_by_id is None for c in submission.conflicts.all()
+    )
 
 
 def can_view_submission(user, submission, *, phase: Phase) -> bool:
@@ -70,12 +74,7 @@ def can_view_submission(user, submission, *, phase: Phase) -> bool:
         return False
     if is_chair(user):
         return True
-    return (
-        is_pc_member(user)
-        and phase in _REVIEW_PHASES
-        and submission.withdrawn_at is None
-        and submission.current_pdf is not None
-    )
+    return is_pc_member(user) and phase in _PC_PHASES and submission.withdrawn_at is None
 
 
 def can_view_authors(user, submission, *, workshop) -> bool:
@@ -137,3 +136,106 @@ def revive_refusal(user, submission, workshop, *, now) -> str | None:
     if deadline is not None and now > deadline:
         return "The paper deadline has passed; a withdrawn paper cannot be revived."
     return None
+
+
+# --- Program committee ---------------------------------------------------------
+# These take submissions whose `assignments` and `reviews` are prefetched too.
+
+
+def is_assigned(user, submission) -> bool:
+    return getattr(user, "is_authenticated", False) and any(
+        a.reviewer_id == user.pk for a in submission.assignments.all()
+    )
+
+
+def own_review(user, submission):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return next((r for r in submission.reviews.all() if r.reviewer_id == user.pk), None)
+
+
+def _submitted_own_review(user, submission) -> bool:
+    review = own_review(user, submission)
+    return review is not None and review.is_submitted
+
+
+def can_bid(user, submission, *, phase: Phase) -> bool:
+    return (
+        is_pc_member(user)
+        and not is_conflicted(user, submission)
+        and submission.withdrawn_at is None
+        and phase in _BIDDING_PHASES
+    )
+
+
+def can_review(user, submission) -> bool:
+    return (
+        is_pc_member(user)
+        and is_assigned(user, submission)
+        and not is_conflicted(user, submission)
+        and submission.withdrawn_at is None
+    )
+
+
+def review_edit_refusal(user, submission, workshop) -> str | None:
+    if not can_review(user, submission):
+        return "You are not assigned to review this paper."
+    if workshop.decisions_released:
+        return "Decisions are released; reviews can no longer be changed."
+    return None
+
+
+def can_view_reviews(user, submission, *, workshop) -> bool:
+    """Other people's reviews (scores and text), as the PC sees them. Authors
+    are conflicted with their own paper; they get `can_view_reviews_as_author`."""
+    if is_conflicted(user, submission):
+        return False
+    if is_chair(user):
+        return True
+    if not can_review(user, submission):
+        return False
+    return workshop.reviews_visible_to_pc == "always" or _submitted_own_review(user, submission)
+
+
+def can_view_reviews_as_author(user, submission, *, workshop) -> bool:
+    return is_author(user, submission) and workshop.decisions_released
+
+
+def visible_field_levels(user, submission, *, workshop) -> set[str]:
+    """Which review fields (by visibility) this user may read on this paper."""
+    if can_view_reviews(user, submission, workshop=workshop):
+        return {"authors", "pc", "chairs"} if is_chair(user) else {"authors", "pc"}
+    if can_view_reviews_as_author(user, submission, workshop=workshop):
+        return {"authors"}
+    return set()
+
+
+def can_view_reviewer_identity(user, submission, *, workshop) -> bool:
+    """Authors never learn who reviewed their paper."""
+    if is_conflicted(user, submission):
+        return False
+    if is_chair(user):
+        return True
+    if not can_review(user, submission):
+        return False
+    setting = workshop.reviewer_names_to_pc
+    return setting == "always" or (setting == "after_own" and _submitted_own_review(user, submission))
+
+
+def can_view_discussion(user, submission, *, workshop) -> bool:
+    return can_view_reviews(user, submission, workshop=workshop)
+
+
+def can_view_comment(user, comment, submission, *, workshop) -> bool:
+    if not can_view_discussion(user, submission, workshop=workshop):
+        return False
+    return not comment.chairs_only or is_chair(user)
+
+
+def can_manage_assignments(user, submission) -> bool:
+    """Assign reviewers, see bids and loads for this paper: an unconflicted chair."""
+    return can_manage_submission(user, submission)
+
+
+def can_invite_pc(user) -> bool:
+    return is_chair(user)

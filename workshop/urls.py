@@ -21,5 +21,6 @@ urlpatterns = [
     path("chair/outbox/<int:pk>/", views.outbox_detail, name="outbox_detail"),
     path("chair/outbox/<int:pk>/retry/", views.outbox_retry, name="outbox_retry"),
     path("", include("submissions.urls")),
+    path("", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,9 @@ every bid.  No Django imports: callers pass integer-coded inputs.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from enum import IntEnum
 
@@ -225,14 +227,16 @@ class Affinity:
                 arr[sel] = parts[name][row[sel] - lo, reviewer[sel]]
         return Components(paper.astype(np.int32), reviewer.astype(np.int32), **out)
 
-    def candidates(self, k: int = 50, *, extra=None, block: int = 1000) -> Candidates:
+    def candidates(self, k: int = 50, *, extra=None, block: int = 1000, workers: int | None = None) -> Candidates:
         """For each paper its best `k` non-conflicted reviewers by combined score, plus every
         pair with a bid and every `extra` (paper, reviewer) pair (e.g. existing
-        assignments), scored by the combined score.  Conflicted pairs never appear."""
+        assignments), scored by the combined score.  Conflicted pairs never appear.
+        Blocks run on `workers` threads (default: all cores); scipy's sparse products and
+        numpy release the GIL, so this scales with cores at one block of memory each."""
         ex_p, ex_r = (np.asarray(a, dtype=np.int64) for a in (extra or ([], [])))
         k = max(1, min(k, self.n_reviewers))
-        ps, rs, ss = [], [], []
-        for lo in range(0, self.n_papers, block):
+
+        def one_block(lo: int):
             hi = min(lo + block, self.n_papers)
             total = self._block(np.arange(lo, hi))["total"]
             top = np.argpartition(-total, k - 1, axis=1)[:, :k]
@@ -243,7 +247,10 @@ class Affinity:
             want[ex_p[sel] - lo, ex_r[sel]] = True
             want &= np.isfinite(total)  # conflicts (-inf) are never candidates
             rows, cols = np.nonzero(want)
-            ps.append(rows + lo), rs.append(cols), ss.append(total[rows, cols])
+            return rows + lo, cols, total[rows, cols]
+
+        with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
+            ps, rs, ss = zip(*pool.map(one_block, range(0, self.n_papers, block)), strict=True)
         return Candidates.from_arrays(
             self.n_papers,
             self.n_reviewers,

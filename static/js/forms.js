@@ -55,3 +55,14 @@
     bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
   });
 })();
+
+// Ctrl+S / Cmd+S saves the review draft instead of saving the web page.
+document.addEventListener("keydown", function (event) {
+  if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+    const button = document.querySelector("button[data-save-draft]");
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  }
+});

@@ -34,7 +34,7 @@ def world(workshop):
 
 
 VIEW_SUBMISSION = {
-    # persona: (during submission, during reviewing)
+    # persona: (before submissions open, during reviewing)
     "author": (True, True), "coauthor": (True, True), "other_author": (False, False),
     "pc": (False, True), "conflicted_pc": (False, False), "chair": (True, True),
     "conflicted_chair": (False, False), "organizer": (False, False), "anonymous": (False, False),
@@ -43,7 +43,7 @@ VIEW_SUBMISSION = {
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(("phase", "column"), [(Phase.SUBMISSION, 0), (Phase.REVIEWING, 1)])
+@pytest.mark.parametrize(("phase", "column"), [(Phase.SETUP, 0), (Phase.REVIEWING, 1)])
 def test_can_view_submission_table(world, persona, phase, column):
     people, paper = world
 

@@ -253,7 +253,7 @@ def test_author_dashboard_runs_a_constant_number_of_queries(
     SubmissionFactory.create_batch(count, created_by=author)
     client = client_for(author)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         response = client.get(reverse("submissions_dashboard"))
 
     assert len(re.findall(r'href="/submissions/\d+/"', response.content.decode())) == count
@@ -267,7 +267,7 @@ def test_chair_list_runs_a_constant_number_of_queries(
     SubmissionFactory.create_batch(count)
     client = client_for(chair)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         response = client.get(reverse("chair_submissions"))
 
     assert len(re.findall(r'href="/submissions/\d+/"', response.content.decode())) == count

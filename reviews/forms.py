@@ -1,0 +1,138 @@
+from django import forms
+
+from reviews.models import FieldKind, FieldVisibility, Level, Preference, ReviewField
+from workshop.models import RoleName, VocabularyKind
+from workshop.selectors import topics_ordered, vocabulary_by_kind
+
+
+class InviteForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField()
+    affiliation = forms.CharField(max_length=200, required=False)
+    roles = forms.MultipleChoiceField(choices=RoleName.choices, initial=[RoleName.PC],
+                                      widget=forms.CheckboxSelectMultiple)
+
+
+class CsvForm(forms.Form):
+    csv_text = forms.CharField(label="CSV", widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    csv_file = forms.FileField(label="or a CSV file", required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("csv_file")
+        if upload:
+            if upload.size > 1024 * 1024:
+                raise forms.ValidationError("The CSV file is larger than 1 MB.")
+            try:
+                data["csv_text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError("The CSV file is not UTF-8 text.") from None
+        if not data.get("csv_text", "").strip():
+            raise forms.ValidationError("Paste some CSV lines or choose a CSV file.")
+        return data
+
+
+class PcProfileForm(forms.Form):
+    research_statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=10000)
+    recent_papers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=50000,
+        help_text="A title line, then its abstract; a blank line between papers.",
+    )
+    collaborators = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000,
+        help_text="Recent co-authors, advisors and advisees: one per line, name and/or email.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics = list(topics_ordered())
+        for topic in self.topics:
+            self.fields[f"topic_{topic.pk}"] = forms.TypedChoiceField(
+                label=topic.name, choices=Level.choices, coerce=int, initial=Level.NONE,
+            )
+        vocabulary = vocabulary_by_kind()
+        for kind in (VocabularyKind.ATTACK_PHASE, VocabularyKind.TARGET_DOMAIN):
+            self.fields[f"terms_{kind}"] = forms.MultipleChoiceField(
+                label=f"Expertise: {VocabularyKind(kind).label.lower()}", required=False,
+                choices=[(t.pk, t.label) for t in vocabulary[kind]], widget=forms.CheckboxSelectMultiple,
+            )
+
+    def topic_fields(self):
+        return [self[f"topic_{t.pk}"] for t in self.topics]
+
+    def term_fields(self):
+        return [self[f"terms_{VocabularyKind.ATTACK_PHASE}"], self[f"terms_{VocabularyKind.TARGET_DOMAIN}"]]
+
+    def topic_levels(self):
+        return {t: self.cleaned_data[f"topic_{t.pk}"] for t in self.topics}
+
+    def term_ids(self):
+        return [int(pk) for kind in (VocabularyKind.ATTACK_PHASE, VocabularyKind.TARGET_DOMAIN)
+                for pk in self.cleaned_data[f"terms_{kind}"]]
+
+
+class BidForm(forms.Form):
+    preference = forms.ChoiceField(choices=[("", "No bid"), *Preference.choices], required=False)
+    expertise = forms.TypedChoiceField(choices=[("", "—"), *Level.choices], coerce=int, empty_value=None,
+                                       required=False)
+
+
+class ReviewForm(forms.Form):
+    """Built from the review form's fields; values keyed by field key."""
+
+    def __init__(self, *args, fields: list[ReviewField], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review_fields = fields
+        for f in fields:
+            hint = {"pc": " (PC only)", "chairs": " (chairs only)"}.get(f.visibility, "")
+            if f.kind == FieldKind.TEXT:
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 5, "data-markdown": "1"}),
+                                        max_length=30000)
+            else:
+                field = forms.ChoiceField(choices=[(v, f"{v}. {label}") for v, label in f.options],
+                                          widget=forms.RadioSelect)
+            field.required = False  # drafts may be partial; `review_save` checks on submit
+            field.label = f.label + hint
+            field.help_text = f.help
+            self.fields[f.key] = field
+
+
+class ReviewFieldForm(forms.ModelForm):
+    options_text = forms.CharField(
+        label="Scale", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One option per line, e.g. “1 = Strong reject”. Leave empty for text fields.",
+    )
+
+    class Meta:
+        model = ReviewField
+        fields = ["label", "key", "kind", "required", "visibility", "help", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["options_text"] = "\n".join(f"{v} = {label}" for v, label in self.instance.options)
+        self.fields["visibility"].choices = FieldVisibility.choices
+
+    def clean(self):
+        data = super().clean()
+        options = []
+        for number, line in enumerate((data.get("options_text") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            value, sep, label = line.partition("=")
+            if not sep or not value.strip() or not label.strip():
+                self.add_error("options_text", f"Line {number}: write it as “value = label”.")
+                return data
+            options.append([value.strip(), label.strip()])
+        if data.get("kind") in (FieldKind.SCORE, FieldKind.CHOICE) and len(options) < 2:
+            self.add_error("options_text", "A score or choice needs at least two options.")
+        self.instance.options = options if data.get("kind") != FieldKind.TEXT else []
+        return data
+
+
+ReviewFieldFormSet = forms.modelformset_factory(ReviewField, form=ReviewFieldForm, extra=1, can_delete=True)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    chairs_only = forms.BooleanField(label="Visible to chairs only", required=False)

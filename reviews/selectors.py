@@ -1,0 +1,130 @@
+"""Reads of the program committee's work, filtered by the policy."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from reviews.models import Assignment, Bid, Comment, Invitation, Review, ReviewField, TopicExpertise
+from submissions.models import Conflict, Submission
+from submissions.selectors import _with_related
+from workshop import policy
+from workshop.models import RoleName, User
+from workshop.phases import phase_at
+
+
+def review_fields() -> list[ReviewField]:
+    fields = list(ReviewField.objects.order_by("position", "id"))
+    if not fields:  # a test flush emptied the seeded form
+        from reviews import defaults
+
+        defaults.seed(ReviewField)
+        fields = list(ReviewField.objects.order_by("position", "id"))
+    return fields
+
+
+def bidding_rows(*, user, workshop, topic: int | None = None, term: int | None = None) -> list[Submission]:
+    """Papers `user` may bid on, each with `.my_bid` and `.match` (topic-expertise
+    score), best match first. Conflicted papers never appear."""
+    levels = dict(TopicExpertise.objects.filter(user=user).values_list("topic_id", "level"))
+    bids = {b.submission_id: b for b in Bid.objects.filter(user=user)}
+    queryset = _with_related(Submission.objects.filter(withdrawn_at__isnull=True))
+    if topic:
+        queryset = queryset.filter(topics__id=topic)
+    if term:
+        queryset = queryset.filter(threat_terms__id=term)
+    phase = phase_at(workshop)
+    rows = [s for s in queryset.distinct() if policy.can_bid(user, s, phase=phase)]
+    for row in rows:
+        row.my_bid = bids.get(row.pk)
+        row.match = sum(levels.get(t.pk, 0) for t in row.topics.all())
+    rows.sort(key=lambda s: (-s.match, s.pk))
+    return rows
+
+
+def assignments_of(*, user) -> list[Submission]:
+    """The papers assigned to `user`, each with `.my_review` (or None)."""
+    papers = _with_related(Submission.objects.filter(assignments__reviewer=user)).order_by("pk")
+    rows = [p for p in papers if policy.can_review(user, p)]
+    for row in rows:
+        row.my_review = policy.own_review(user, row)
+    return rows
+
+
+@dataclass
+class ReviewView:
+    """A review as one viewer may see it: only the fields and name they may see."""
+
+    review: Review
+    label: str
+    reviewer_name: str | None
+    answers: list[tuple[ReviewField, str, str]]  # field, value, shown label
+
+
+def reviews_visible_to(*, user, submission, workshop) -> list[ReviewView]:
+    levels = policy.visible_field_levels(user, submission, workshop=workshop)
+    if not levels:
+        return []
+    show_names = policy.can_view_reviewer_identity(user, submission, workshop=workshop)
+    fields = [f for f in review_fields() if f.visibility in levels]
+    reviews = sorted((r for r in submission.reviews.all() if r.is_submitted), key=lambda r: (r.submitted_at, r.pk))
+    reviewers = {u.pk: u for u in User.objects.filter(pk__in=[r.reviewer_id for r in reviews])} if show_names else {}
+    views = []
+    for index, review in enumerate(reviews):
+        answers = []
+        for f in fields:
+            value = review.values.get(f.key, "")
+            shown = dict(f.options).get(value, value) if f.kind != "text" else value
+            if value:
+                answers.append((f, value, shown))
+        name = reviewers[review.reviewer_id].full_name if show_names else None
+        views.append(ReviewView(review=review, label=f"Review {chr(65 + index)}", reviewer_name=name,
+                                answers=answers))
+    return views
+
+
+def comments_visible_to(*, user, submission, workshop) -> list[Comment]:
+    if not policy.can_view_discussion(user, submission, workshop=workshop):
+        return []
+    comments = Comment.objects.filter(submission=submission).select_related("author")
+    return [c for c in comments if policy.can_view_comment(user, c, submission, workshop=workshop)]
+
+
+def pc_loads(rows: list[Submission]) -> list[User]:
+    """PC members with `.load` and `.done` counted over `rows` only: papers the
+    viewer may not see must not show up in a count either."""
+    members = list(User.objects.filter(roles__name=RoleName.PC).distinct().order_by("full_name"))
+    for member in members:
+        member.load = member.done = 0
+    by_id = {m.pk: m for m in members}
+    for row in rows:
+        if row.viewer_conflicted:
+            continue
+        for assignment in row.assignment_list:
+            if assignment.reviewer_id in by_id:
+                by_id[assignment.reviewer_id].load += 1
+        for review in row.reviews.all():
+            if review.is_submitted and review.reviewer_id in by_id:
+                by_id[review.reviewer_id].done += 1
+    return members
+
+
+def chair_assignment_rows(*, user) -> list[Submission]:
+    """Papers with reviewers, for the assignment page. Rows the chair is
+    conflicted with are marked and carry nothing else."""
+    queryset = _with_related(Submission.objects.filter(withdrawn_at__isnull=True)).prefetch_related(
+        Prefetch("assignments", to_attr="assignment_list",
+                 queryset=Assignment.objects.select_related("reviewer")),
+        Prefetch("bids", to_attr="bid_list", queryset=Bid.objects.select_related("user")),
+    ).order_by("pk")
+    rows = list(queryset)
+    for row in rows:
+        row.viewer_conflicted = not policy.can_manage_assignments(user, row)
+    return rows
+
+
+def invitations_list() -> list[Invitation]:
+    return list(Invitation.objects.select_related("accepted_by").order_by("-created_at"))
+
+
+def conflicts_list() -> list[Conflict]:
+    return list(Conflict.objects.select_related("submission", "user", "waived_by").order_by("submission_id"))

@@ -1,0 +1,415 @@
+"""Writes of the program committee's work. One transaction each; mails queued
+through the outbox inside it."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import (
+    Assignment,
+    Bid,
+    Comment,
+    Invitation,
+    InvitationStatus,
+    PcProfile,
+    Preference,
+    Review,
+    ReviewField,
+    ReviewStatus,
+    ReviewVersion,
+    TopicExpertise,
+)
+from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
+from workshop import policy
+from workshop.mail import mail_queue
+from workshop.models import RoleName, User, Workshop
+from workshop.selectors import role_names_of
+from workshop.services import roles_set
+
+
+class Refused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- Invitations --------------------------------------------------------------------
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    link = _absolute(reverse("pc_invitation", args=[invitation.token]))
+    roles = ", ".join(dict(RoleName.choices)[r] for r in invitation.roles)
+    mail_queue(
+        to=invitation.email, kind="pc:invitation", related=invitation,
+        subject="[MLSec] Invitation to the program committee",
+        body=(f"Dear {invitation.name},\n\nYou are invited to serve on the Machine Learning and Computer "
+              f"Security Workshop as: {roles}.\n\nAccept or decline here (sign in or sign up first; the "
+              f"account that accepts receives the role):\n{link}\n\nThank you!\nThe chairs\n"),
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(sent_count=F("sent_count") + 1)
+
+
+@transaction.atomic
+def invitation_create(*, email: str, name: str, affiliation: str, roles: list[str], by: User) -> Invitation:
+    invitation = Invitation.objects.create(email=email.lower(), name=name, affiliation=affiliation,
+                                           roles=sorted(set(roles)) or [RoleName.PC], invited_by=by)
+    _send_invitation(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> None:
+    if invitation.status == InvitationStatus.ACCEPTED:
+        raise Refused("This invitation was already accepted.")
+    Invitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.PENDING, responded_at=None)
+    _send_invitation(invitation)
+
+
+@transaction.atomic
+def invitation_respond(*, token: str, user: User, accept: bool) -> Invitation:
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or invitation.status == InvitationStatus.ACCEPTED:
+        raise Refused("This invitation link is not valid any more. Ask the chairs for a new one.")
+    invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    invitation.responded_at = timezone.now()
+    if accept:
+        invitation.accepted_by = user
+        roles_set(user=user, roles=set(role_names_of(user)) | set(invitation.roles), by=invitation.invited_by)
+        PcProfile.objects.get_or_create(user=user)
+        conflicts_detect(users=[user])
+    invitation.save()
+    return invitation
+
+
+@dataclass
+class InvitationRow:
+    line: int
+    name: str
+    email: str
+    affiliation: str
+    roles: list[str]
+    errors: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+def invitations_preview(text: str) -> list[InvitationRow]:
+    """Parse `name,email,affiliation,roles` (roles separated by ; or space)."""
+    rows = []
+    known = {r.email for r in User.objects.filter(roles__name=RoleName.PC)}
+    pending = set(Invitation.objects.filter(status=InvitationStatus.PENDING).values_list("email", flat=True))
+    seen: set[str] = set()
+    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not any(c.strip() for c in cells) or (number == 1 and cells and cells[0].strip().lower() == "name"):
+            continue
+        cells = [c.strip() for c in cells] + [""] * 4
+        name, email, affiliation, roles_text = cells[:4]
+        roles = [r.lower() for r in roles_text.replace(";", " ").split()] or ["pc"]
+        row = InvitationRow(line=number, name=name, email=email.lower(), affiliation=affiliation, roles=roles)
+        try:
+            validate_email(row.email)
+        except Exception:  # noqa: BLE001 - Django's ValidationError; any failure is a bad address
+            row.errors.append(f'"{email}" is not an email address.')
+        if not name:
+            row.errors.append("The name is missing.")
+        bad_roles = [r for r in roles if r not in RoleName.values]
+        if bad_roles:
+            row.errors.append(f"Unknown role {', '.join(bad_roles)}; use chair, pc or organizer.")
+        if row.email in seen:
+            row.errors.append("This address is listed twice.")
+        seen.add(row.email)
+        if row.email in known:
+            row.note = "Already on the PC: an invitation will still be sent."
+        elif row.email in pending:
+            row.note = "Has a pending invitation: it will be sent again."
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def invitations_apply(*, text: str, by: User) -> int:
+    rows = invitations_preview(text)
+    bad = [r for r in rows if r.errors]
+    if bad:
+        raise Refused(f"Fix line {bad[0].line} first: {' '.join(bad[0].errors)}")
+    for row in rows:
+        invitation_create(email=row.email, name=row.name, affiliation=row.affiliation, roles=row.roles, by=by)
+    return len(rows)
+
+
+# --- Profiles and conflicts ---------------------------------------------------------
+
+
+@transaction.atomic
+def pc_profile_save(*, user: User, research_statement: str, recent_papers: str, collaborators: str,
+                    threat_terms: list, topic_levels: dict) -> PcProfile:
+    profile, _ = PcProfile.objects.get_or_create(user=user)
+    profile.research_statement = research_statement
+    profile.recent_papers = recent_papers
+    profile.collaborators = collaborators
+    profile.save()
+    profile.threat_expertise.set(threat_terms)
+    TopicExpertise.objects.filter(user=user).delete()
+    TopicExpertise.objects.bulk_create(
+        TopicExpertise(user=user, topic=topic, level=level) for topic, level in topic_levels.items() if level
+    )
+    conflicts_detect(users=[user])
+    return profile
+
+
+def _domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].lower()
+
+
+def conflict_suggestions(*, users=None, submissions=None) -> list[dict]:
+    """Possible conflicts found from data: the PC member's institution domain
+    matches an author's email, or an author is among their listed collaborators."""
+    pc = User.objects.filter(roles__name=RoleName.PC).select_related("pc_profile").distinct()
+    if users is not None:
+        pc = pc.filter(pk__in=[u.pk for u in users])
+    papers = Submission.objects.prefetch_related("authors", "conflicts")
+    if submissions is not None:
+        papers = papers.filter(pk__in=[s.pk for s in submissions])
+    papers = list(papers)
+    found = []
+    for member in pc:
+        domains = set(member.domain_list) | {_domain(member.email)}
+        profile = getattr(member, "pc_profile", None)
+        collaborators = [line.strip().lower() for line in (profile.collaborators if profile else "").splitlines()
+                         if line.strip()]
+        for paper in papers:
+            if any(c.user_id == member.pk for c in paper.conflicts.all()) or policy.is_author(member, paper):
+                continue
+            for author in paper.authors.all():
+                if _domain(author.email) in domains:
+                    found.append({"user": member, "submission": paper, "reason": ConflictReason.INSTITUTION,
+                                  "why": f"{author.name} writes from @{_domain(author.email)}"})
+                    break
+                if any(author.email.lower() in c or author.name.lower() in c for c in collaborators):
+                    found.append({"user": member, "submission": paper, "reason": ConflictReason.COAUTHOR,
+                                  "why": f"{author.name} is in their collaborator list"})
+                    break
+    return found
+
+
+def conflicts_detect(*, users=None, submissions=None) -> int:
+    """Record the institution-domain matches as automatic conflicts (reliable);
+    collaborator matches stay suggestions for a chair to confirm."""
+    created = 0
+    for found in conflict_suggestions(users=users, submissions=submissions):
+        if found["reason"] == ConflictReason.INSTITUTION:
+            _, made = Conflict.objects.get_or_create(
+                submission=found["submission"], user=found["user"], source=ConflictSource.AUTOMATIC,
+                defaults={"reason": found["reason"]},
+            )
+            created += made
+    return created
+
+
+def conflict_set(*, submission: Submission, user: User, reason: str, by: User, source=ConflictSource.CHAIR) -> None:
+    if source == ConflictSource.CHAIR and not policy.can_manage_submission(by, submission):
+        raise Refused("You cannot manage conflicts of this paper.")
+    with transaction.atomic():
+        Conflict.objects.update_or_create(submission=submission, user=user, source=source,
+                                          defaults={"reason": reason, "waived_by": None})
+        Assignment.objects.filter(submission=submission, reviewer=user).delete()
+
+
+def conflict_waive(*, conflict: Conflict, by: User) -> None:
+    if not policy.can_manage_submission(by, conflict.submission):
+        raise Refused("You cannot manage conflicts of this paper.")
+    Conflict.objects.filter(pk=conflict.pk).update(waived_by=by)
+
+
+# --- Bids ---------------------------------------------------------------------------
+
+
+def bid_set(*, user: User, submission: Submission, preference: str, expertise: int | None,
+            workshop: Workshop) -> Bid | None:
+    from workshop.phases import phase_at
+
+    if not policy.can_bid(user, submission, phase=phase_at(workshop)):
+        raise Refused("Bidding on this paper is closed or not open to you.")
+    with transaction.atomic():
+        bid, _ = Bid.objects.update_or_create(user=user, submission=submission,
+                                              defaults={"preference": preference, "expertise": expertise})
+        if preference == Preference.CONFLICT:
+            conflict_set(submission=submission, user=user, reason=ConflictReason.OTHER, by=user,
+                         source=ConflictSource.PC)
+    return bid
+
+
+# --- Assignments --------------------------------------------------------------------
+
+
+def assignment_refusal(*, submission: Submission, reviewer: User) -> str | None:
+    if RoleName.PC not in role_names_of(reviewer):
+        return f"{reviewer.full_name} is not on the program committee."
+    if policy.is_author(reviewer, submission):
+        return f"{reviewer.full_name} is an author of #{submission.pk}."
+    conflict = next((c for c in submission.conflicts.all() if c.user_id == reviewer.pk and c.waived_by_id is None),
+                    None)
+    if conflict is not None:
+        return (f"{reviewer.full_name} has a conflict with #{submission.pk}: "
+                f"{conflict.get_reason_display().lower()} ({conflict.get_source_display().lower()}).")
+    if submission.withdrawn_at is not None:
+        return f"#{submission.pk} is withdrawn."
+    return None
+
+
+def assignment_add(*, submission: Submission, reviewer: User, by: User) -> Assignment:
+    if not policy.can_manage_assignments(by, submission):
+        raise Refused("You cannot assign reviewers to this paper.")
+    refusal = assignment_refusal(submission=submission, reviewer=reviewer)
+    if refusal:
+        raise Refused(refusal)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                assignment = Assignment.objects.create(submission=submission, reviewer=reviewer, assigned_by=by)
+        except IntegrityError:
+            return Assignment.objects.get(submission=submission, reviewer=reviewer)
+        link = _absolute(reverse("review_edit", args=[submission.pk]))
+        mail_queue(to=reviewer.email, kind="pc:assignment", related=assignment,
+                   subject=f"[MLSec] Please review #{submission.pk}: {submission.title}"[:300],
+                   body=(f"Dear {reviewer.full_name},\n\nYou are assigned to review paper #{submission.pk}, "
+                         f"\"{submission.title}\".\n\nYour review form: {link}\n"))
+    return assignment
+
+
+def assignment_remove(*, submission: Submission, reviewer: User, by: User) -> None:
+    if not policy.can_manage_assignments(by, submission):
+        raise Refused("You cannot change reviewers of this paper.")
+    Assignment.objects.filter(submission=submission, reviewer=reviewer).delete()
+
+
+@dataclass
+class BulkRow:
+    line: int
+    paper: str
+    email: str
+    action: str
+    error: str = ""
+    submission: Submission | None = None
+    reviewer: User | None = None
+
+
+def assignments_preview(text: str, *, by: User) -> list[BulkRow]:
+    """`paper,email,action` rows (action: assign or unassign), each checked."""
+    raw = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    papers = {s.pk: s for s in Submission.objects.prefetch_related("authors", "conflicts")}
+    people = {u.email.lower(): u for u in User.objects.all()}
+    rows = []
+    for number, cells in enumerate(raw, start=1):
+        cells = [c.strip() for c in cells] + ["", "", ""]
+        if number == 1 and cells[0].lower() == "paper":
+            continue
+        row = BulkRow(line=number, paper=cells[0].lstrip("#"), email=cells[1].lower(),
+                      action=(cells[2] or "assign").lower())
+        submission = papers.get(int(row.paper)) if row.paper.isdigit() else None
+        reviewer = people.get(row.email)
+        if submission is None or not policy.can_manage_assignments(by, submission):
+            row.error = f"There is no paper #{row.paper} you can manage."
+        elif reviewer is None:
+            row.error = f"No account uses {row.email or 'an empty address'}."
+        elif row.action not in ("assign", "unassign"):
+            row.error = f'Unknown action "{row.action}"; use assign or unassign.'
+        elif row.action == "assign":
+            row.error = assignment_refusal(submission=submission, reviewer=reviewer) or ""
+        row.submission, row.reviewer = submission, reviewer
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def assignments_apply(*, text: str, by: User) -> int:
+    rows = assignments_preview(text, by=by)
+    bad = next((r for r in rows if r.error), None)
+    if bad:
+        raise Refused(f"Nothing was changed: line {bad.line}: {bad.error}")
+    for row in rows:
+        if row.action == "assign":
+            assignment_add(submission=row.submission, reviewer=row.reviewer, by=by)
+        else:
+            assignment_remove(submission=row.submission, reviewer=row.reviewer, by=by)
+    return len(rows)
+
+
+# --- Reviews ------------------------------------------------------------------------
+
+
+def review_for(*, submission: Submission, reviewer: User) -> Review:
+    review, _ = Review.objects.get_or_create(submission=submission, reviewer=reviewer)
+    return review
+
+
+def review_missing_fields(values: dict, fields: list[ReviewField]) -> list[str]:
+    return [f.label for f in fields if f.required and not str(values.get(f.key, "")).strip()]
+
+
+def review_save(*, review: Review, by: User, values: dict, expected_version: int, submit: bool,
+                workshop: Workshop, fields: list[ReviewField]) -> Review:
+    """Save a draft (autosave) or submit. A save from a stale copy is refused
+    so a second tab never overwrites newer text."""
+    refusal = policy.review_edit_refusal(by, review.submission, workshop)
+    if refusal:
+        raise Refused(refusal)
+    clean = {f.key: str(values.get(f.key, "")).strip() for f in fields}
+    for f in fields:
+        allowed = {value for value, _label in f.options}
+        if f.kind != "text" and clean[f.key] and clean[f.key] not in allowed:
+            raise Refused(f'"{clean[f.key]}" is not a valid answer for {f.label}.')
+    submitting = submit or review.is_submitted
+    if submitting:
+        missing = review_missing_fields(clean, fields)
+        if missing:
+            raise Refused(f"Please fill in: {', '.join(missing)}.")
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Review.objects.filter(pk=review.pk, version=expected_version).update(version=F("version") + 1)
+        if not updated:
+            raise Refused("This review was saved from another tab or window since you opened it. Reload to see "
+                          "the newest text; copy anything you want to keep first.")
+        review.version = expected_version + 1
+        review.values = clean
+        if submitting and not review.is_submitted:
+            review.status = ReviewStatus.SUBMITTED
+            review.submitted_at = now
+            review.is_late = bool(workshop.review_deadline and now > workshop.review_deadline)
+        review.save(update_fields=["values", "status", "submitted_at", "is_late", "updated_at"])
+        if submitting:
+            ReviewVersion.objects.create(review=review, values=clean, status=review.status)
+    return review
+
+
+# --- Discussion ---------------------------------------------------------------------
+
+
+def comment_add(*, submission: Submission, by: User, body: str, chairs_only: bool, workshop: Workshop) -> Comment:
+    if not policy.can_view_discussion(by, submission, workshop=workshop):
+        raise Refused("You cannot comment on this paper.")
+    if not body.strip():
+        raise Refused("The comment is empty.")
+    with transaction.atomic():
+        comment = Comment.objects.create(submission=submission, author=by, body=body.strip(),
+                                         chairs_only=chairs_only and policy.is_chair(by))
+        link = _absolute(reverse("submission_detail", args=[submission.pk]) + "#discussion")
+        for assignment in submission.assignments.select_related("reviewer"):
+            reader = assignment.reviewer
+            if reader.pk == by.pk or not policy.can_view_comment(reader, comment, submission, workshop=workshop):
+                continue
+            mail_queue(to=reader.email, kind="pc:comment", related=comment,
+                       subject=f"[MLSec] New comment on #{submission.pk}",
+                       body=f"A new comment was posted on paper #{submission.pk}, \"{submission.title}\".\n\n"
+                            f"Read it: {link}\n")
+    return comment

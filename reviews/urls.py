@@ -1,0 +1,21 @@
+from django.urls import path
+
+from reviews import views
+
+urlpatterns = [
+    path("pc/", views.pc_home, name="pc_home"),
+    path("pc/profile/", views.pc_profile, name="pc_profile"),
+    path("pc/bids/", views.bidding, name="bidding"),
+    path("pc/bids/<int:number>/", views.bid_save, name="bid_save"),
+    path("pc/invitation/<str:token>/", views.invitation, name="pc_invitation"),
+    path("submissions/<int:number>/review/", views.review_edit, name="review_edit"),
+    path("submissions/<int:number>/review/preview/", views.review_preview, name="review_preview"),
+    path("submissions/<int:number>/review/offline.txt", views.review_offline_download, name="review_offline"),
+    path("submissions/<int:number>/review/upload/", views.review_offline_upload, name="review_upload"),
+    path("submissions/<int:number>/comments/", views.comment_add, name="comment_add"),
+    path("chair/pc/", views.chair_pc, name="chair_pc"),
+    path("chair/pc/<int:pk>/resend/", views.chair_pc_resend, name="chair_pc_resend"),
+    path("chair/conflicts/", views.chair_conflicts, name="chair_conflicts"),
+    path("chair/assignments/", views.chair_assignments, name="chair_assignments"),
+    path("chair/review-form/", views.chair_review_form, name="chair_review_form"),
+]

@@ -1,0 +1,365 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from reviews import selectors, services
+from reviews.forms import (
+    BidForm,
+    CommentForm,
+    CsvForm,
+    InviteForm,
+    PcProfileForm,
+    ReviewFieldFormSet,
+    ReviewForm,
+)
+from reviews.models import Invitation, InvitationStatus, PcProfile, ReviewField, TopicExpertise
+from reviews.offline import OfflineField, OfflineParseError, parse_offline_form, render_offline_form
+from submissions.models import Conflict, ConflictReason
+from submissions.selectors import submission_visible_or_404
+from workshop import policy
+from workshop.http import require
+from workshop.markdown import render_markdown
+from workshop.models import User, VocabularyTerm
+from workshop.selectors import pc_members, topics_ordered, workshop_current
+
+# --- PC member pages ----------------------------------------------------------------
+
+
+@require(policy.is_pc_member)
+def pc_home(request):
+    return render(request, "reviews/pc_home.html", {"rows": selectors.assignments_of(user=request.user)})
+
+
+@require(policy.is_pc_member)
+def pc_profile(request):
+    profile, _ = PcProfile.objects.get_or_create(user=request.user)
+    initial = {"research_statement": profile.research_statement, "recent_papers": profile.recent_papers,
+               "collaborators": profile.collaborators}
+    for expertise in TopicExpertise.objects.filter(user=request.user):
+        initial[f"topic_{expertise.topic_id}"] = expertise.level
+    for term in profile.threat_expertise.all():
+        initial.setdefault(f"terms_{term.kind}", []).append(term.pk)
+    form = PcProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.pc_profile_save(
+            user=request.user, research_statement=form.cleaned_data["research_statement"],
+            recent_papers=form.cleaned_data["recent_papers"], collaborators=form.cleaned_data["collaborators"],
+            threat_terms=list(VocabularyTerm.objects.filter(pk__in=form.term_ids())),
+            topic_levels=form.topic_levels(),
+        )
+        messages.success(request, "Your PC profile is saved.")
+        return redirect("pc_profile")
+    return render(request, "reviews/pc_profile.html", {"form": form})
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require(policy.is_pc_member)
+def bidding(request):
+    workshop = workshop_current()
+    rows = selectors.bidding_rows(user=request.user, workshop=workshop,
+                                  topic=_int_or_none(request.GET.get("topic")),
+                                  term=_int_or_none(request.GET.get("term")))
+    for row in rows:
+        row.bid_form = BidForm(prefix=f"p{row.pk}", initial={
+            "preference": row.my_bid.preference if row.my_bid else "",
+            "expertise": row.my_bid.expertise if row.my_bid else None,
+        })
+    return render(request, "reviews/bidding.html", {
+        "rows": rows, "topics": topics_ordered(), "terms": VocabularyTerm.objects.order_by("kind", "position"),
+        "filters": {k: request.GET.get(k, "") for k in ("topic", "term")},
+        "show_authors": False,
+    })
+
+
+@require_POST
+@require(policy.is_pc_member)
+def bid_save(request, number):
+    workshop = workshop_current()
+    submission = submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    form = BidForm(request.POST, prefix=f"p{number}")
+    status = "error"
+    message = "That is not a valid bid."
+    if form.is_valid():
+        try:
+            services.bid_set(user=request.user, submission=submission, preference=form.cleaned_data["preference"],
+                             expertise=form.cleaned_data["expertise"], workshop=workshop)
+            status, message = "ok", "Saved"
+            if form.cleaned_data["preference"] == "conflict":
+                message = "Conflict recorded: this paper leaves your list."
+        except services.Refused as refused:
+            message = refused.message
+    if request.htmx:
+        return render(request, "reviews/partials/bid_status.html", {"status": status, "message": message})
+    (messages.success if status == "ok" else messages.error)(request, message)
+    return redirect("bidding")
+
+
+@login_required
+def invitation(request, token):
+    invite = Invitation.objects.filter(token=token).first()
+    if invite is None or invite.status == InvitationStatus.ACCEPTED:
+        return render(request, "reviews/invitation.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        try:
+            services.invitation_respond(token=token, user=request.user, accept="accept" in request.POST)
+        except services.Refused as refused:
+            messages.error(request, refused.message)
+            return redirect("cfp")
+        if "accept" in request.POST:
+            messages.success(request, "Welcome to the program committee! Please fill in your PC profile.")
+            return redirect("pc_profile")
+        messages.info(request, "You declined the invitation. Thank you for letting us know.")
+        return redirect("cfp")
+    return render(request, "reviews/invitation.html", {"invite": invite})
+
+
+# --- Reviews ------------------------------------------------------------------------
+
+
+def _reviewable(request, number):
+    workshop = workshop_current()
+    submission = submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    if not policy.can_review(request.user, submission):
+        raise Http404("No such review")
+    return workshop, submission
+
+
+def _offline_fields(fields: list[ReviewField]) -> list[OfflineField]:
+    return [OfflineField(key=f.key, label=f.label, kind=f.kind, required=f.required,
+                         options=tuple((v, label) for v, label in f.options), help=f.help,
+                         visibility=f.visibility) for f in fields]
+
+
+@login_required
+def review_edit(request, number):
+    workshop, submission = _reviewable(request, number)
+    fields = selectors.review_fields()
+    review = services.review_for(submission=submission, reviewer=request.user)
+    form = ReviewForm(request.POST or None, fields=fields, initial=review.values)
+    if request.method == "POST" and form.is_valid():
+        autosave = request.POST.get("autosave") == "1"
+        try:
+            review = services.review_save(
+                review=review, by=request.user, values=form.cleaned_data,
+                expected_version=_int_or_none(request.POST.get("version")) or 0,
+                submit="submit" in request.POST, workshop=workshop, fields=fields,
+            )
+        except services.Refused as refused:
+            if autosave:
+                return render(request, "reviews/partials/autosave.html", {"error": refused.message})
+            messages.error(request, refused.message)
+        else:
+            if autosave:
+                return render(request, "reviews/partials/autosave.html", {"review": review})
+            messages.success(request, "Review submitted." if review.is_submitted and "submit" in request.POST
+                             else "Draft saved.")
+            return redirect("review_edit", number=submission.pk)
+    return render(request, "reviews/review_form.html", {
+        "submission": submission, "review": review, "form": form,
+        "refusal": policy.review_edit_refusal(request.user, submission, workshop),
+        "others": selectors.reviews_visible_to(user=request.user, submission=submission, workshop=workshop)
+        if review.is_submitted else [],
+    })
+
+
+@require_POST
+@login_required
+def review_preview(request, number):
+    _reviewable(request, number)
+    fields = [f for f in selectors.review_fields() if f.kind == "text"]
+    rendered = [(f.label, render_markdown(request.POST.get(f.key, ""))) for f in fields
+                if request.POST.get(f.key, "").strip()]
+    return render(request, "reviews/partials/preview.html", {"rendered": rendered})
+
+
+@login_required
+def review_offline_download(request, number):
+    workshop, submission = _reviewable(request, number)
+    review = services.review_for(submission=submission, reviewer=request.user)
+    text = render_offline_form(fields=_offline_fields(selectors.review_fields()), number=submission.pk,
+                               title=submission.title, values=review.values, workshop=str(workshop))
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="review-{submission.pk}.txt"'
+    return response
+
+
+@require_POST
+@login_required
+def review_offline_upload(request, number):
+    workshop, submission = _reviewable(request, number)
+    upload = request.FILES.get("review_file")
+    if upload is None:
+        messages.error(request, "Choose the filled-in review file to upload.")
+        return redirect("review_edit", number=submission.pk)
+    if upload.size > 400_000:
+        messages.error(request, "That file is too large to be a review form.")
+        return redirect("review_edit", number=submission.pk)
+    fields = selectors.review_fields()
+    review = services.review_for(submission=submission, reviewer=request.user)
+    try:
+        values = parse_offline_form(upload.read().decode("utf-8", errors="replace"),
+                                    fields=_offline_fields(fields), number=submission.pk)
+        services.review_save(review=review, by=request.user, values=values, expected_version=review.version,
+                             submit="submit" in request.POST, workshop=workshop, fields=fields)
+    except OfflineParseError as error:
+        messages.error(request, f"Nothing was saved. {error}")
+    except services.Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "The uploaded review is saved.")
+    return redirect("review_edit", number=submission.pk)
+
+
+@require_POST
+@login_required
+def comment_add(request, number):
+    workshop = workshop_current()
+    submission = submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    if not policy.can_view_discussion(request.user, submission, workshop=workshop):
+        raise Http404("No such discussion")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(submission=submission, by=request.user, body=form.cleaned_data["body"],
+                                 chairs_only=form.cleaned_data["chairs_only"], workshop=workshop)
+            messages.success(request, "Comment posted.")
+        except services.Refused as refused:
+            messages.error(request, refused.message)
+    else:
+        messages.error(request, "The comment is empty or too long (at most 20,000 characters).")
+    return redirect(f"/submissions/{submission.pk}/#discussion")
+
+
+# --- Chair pages --------------------------------------------------------------------
+
+
+@require(policy.can_invite_pc)
+def chair_pc(request):
+    invite_form = InviteForm(request.POST if "invite" in request.POST else None)
+    csv_form = CsvForm(request.POST if "csv_preview" in request.POST or "csv_apply" in request.POST else None,
+                       request.FILES or None)
+    preview = None
+    if "invite" in request.POST and invite_form.is_valid():
+        data = invite_form.cleaned_data
+        services.invitation_create(email=data["email"], name=data["name"], affiliation=data["affiliation"],
+                                   roles=data["roles"], by=request.user)
+        messages.success(request, f"Invitation sent to {data['email']}.")
+        return redirect("chair_pc")
+    if csv_form.is_bound and csv_form.is_valid():
+        text = csv_form.cleaned_data["csv_text"]
+        if "csv_apply" in request.POST:
+            try:
+                count = services.invitations_apply(text=text, by=request.user)
+                messages.success(request, f"{count} invitations sent.")
+                return redirect("chair_pc")
+            except services.Refused as refused:
+                messages.error(request, refused.message)
+        preview = services.invitations_preview(text)
+    return render(request, "reviews/chair_pc.html", {
+        "invite_form": invite_form, "csv_form": csv_form, "preview": preview,
+        "csv_text": csv_form.cleaned_data.get("csv_text", "") if csv_form.is_bound and csv_form.is_valid() else "",
+        "invitations": selectors.invitations_list(), "members": pc_members(),
+    })
+
+
+@require_POST
+@require(policy.can_invite_pc)
+def chair_pc_resend(request, pk):
+    invite = get_object_or_404(Invitation, pk=pk)
+    try:
+        services.invitation_resend(invitation=invite)
+        messages.success(request, f"Invitation sent again to {invite.email}.")
+    except services.Refused as refused:
+        messages.error(request, refused.message)
+    return redirect("chair_pc")
+
+
+@require(policy.is_chair)
+def chair_conflicts(request):
+    workshop = workshop_current()
+    if request.method == "POST":
+        submission = submission_visible_or_404(user=request.user, number=_int_or_none(request.POST.get("paper")) or 0,
+                                               workshop=workshop)
+        try:
+            if "waive" in request.POST:
+                conflict = get_object_or_404(Conflict, pk=request.POST.get("conflict"), submission=submission)
+                services.conflict_waive(conflict=conflict, by=request.user)
+                messages.success(request, "Conflict waived.")
+            else:
+                person = get_object_or_404(User, pk=request.POST.get("user"))
+                reason = request.POST.get("reason") or ConflictReason.OTHER
+                if reason not in ConflictReason.values:
+                    reason = ConflictReason.OTHER
+                services.conflict_set(submission=submission, user=person, reason=reason, by=request.user)
+                messages.success(request, f"Conflict recorded for #{submission.pk} and {person.full_name}.")
+        except services.Refused as refused:
+            messages.error(request, refused.message)
+        return redirect("chair_conflicts")
+    visible = [c for c in selectors.conflicts_list()]
+    managed = {s.pk for s in selectors.chair_assignment_rows(user=request.user) if not s.viewer_conflicted}
+    return render(request, "reviews/chair_conflicts.html", {
+        "conflicts": [c for c in visible if c.submission_id in managed],
+        "suggestions": [s for s in services.conflict_suggestions() if s["submission"].pk in managed
+                        and s["reason"] != ConflictReason.INSTITUTION],
+        "members": pc_members(), "reasons": ConflictReason.choices,
+    })
+
+
+@require(policy.is_chair)
+def chair_assignments(request):
+    workshop = workshop_current()
+    if request.method == "POST" and "paper" in request.POST:
+        submission = submission_visible_or_404(user=request.user, number=_int_or_none(request.POST.get("paper")) or 0,
+                                               workshop=workshop)
+        person = get_object_or_404(User, pk=_int_or_none(request.POST.get("reviewer")) or 0)
+        try:
+            if "unassign" in request.POST:
+                services.assignment_remove(submission=submission, reviewer=person, by=request.user)
+                messages.success(request, f"{person.full_name} no longer reviews #{submission.pk}.")
+            else:
+                services.assignment_add(submission=submission, reviewer=person, by=request.user)
+                messages.success(request, f"{person.full_name} now reviews #{submission.pk}.")
+        except services.Refused as refused:
+            messages.error(request, refused.message)
+        return redirect(f"{request.path}#paper-{submission.pk}")
+    csv_form = CsvForm(request.POST if "csv_preview" in request.POST or "csv_apply" in request.POST else None,
+                       request.FILES or None)
+    preview = None
+    if csv_form.is_bound and csv_form.is_valid():
+        text = csv_form.cleaned_data["csv_text"]
+        if "csv_apply" in request.POST:
+            try:
+                with transaction.atomic():
+                    count = services.assignments_apply(text=text, by=request.user)
+                messages.success(request, f"{count} changes applied.")
+                return redirect("chair_assignments")
+            except services.Refused as refused:
+                messages.error(request, refused.message)
+        preview = services.assignments_preview(text, by=request.user)
+    rows = selectors.chair_assignment_rows(user=request.user)
+    members = selectors.pc_loads(rows)
+    return render(request, "reviews/chair_assignments.html", {
+        "rows": rows, "members": members, "csv_form": csv_form, "preview": preview,
+        "csv_text": csv_form.cleaned_data.get("csv_text", "") if csv_form.is_bound and csv_form.is_valid() else "",
+        "target": workshop.reviews_per_paper,
+    })
+
+
+@require(policy.can_manage_workshop)
+def chair_review_form(request):
+    formset = ReviewFieldFormSet(request.POST or None, queryset=ReviewField.objects.order_by("position", "id"))
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+        messages.success(request, "Review form saved.")
+        return redirect("chair_review_form")
+    return render(request, "reviews/chair_review_form.html", {"formset": formset})
