@@ -185,8 +185,13 @@ def review_preview(request, number):
 def review_offline_download(request, number):
     workshop, submission = _reviewable(request, number)
     review = services.review_for(submission=submission, reviewer=request.user)
-    text = render_offline_form(fields=_offline_fields(selectors.review_fields()), number=submission.pk,
-                               title=submission.title, values=review.values, workshop=str(workshop))
+    try:
+        text = render_offline_form(fields=_offline_fields(selectors.review_fields()), number=submission.pk,
+                                   title=submission.title, values=review.values, workshop=str(workshop))
+    except ValueError:
+        messages.error(request, "Your review has a line starting with ==+== or ==-==, which the offline form "
+                                "cannot hold. Edit it here, or change that line first.")
+        return redirect("review_edit", number=submission.pk)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="review-{submission.pk}.txt"'
     return response

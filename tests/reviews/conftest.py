@@ -1,0 +1,62 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from reviews.models import Assignment, Review, ReviewStatus
+from submissions.models import Conflict, Submission
+from submissions.selectors import _with_related
+from tests.factories import RoleFactory, SubmissionFactory, UserFactory
+
+PERSONAS = ["author", "coauthor", "other_author", "reviewer_before", "reviewer_after", "unassigned_pc",
+            "conflicted_pc", "chair", "conflicted_chair", "organizer", "anonymous"]
+
+FULL_REVIEW = {"overall_merit": "4", "expertise": "3", "threat_model": "3", "relevance": "2",
+               "reproducibility": "2", "summary": "Poisons detectors.", "strengths": "Clear threat model.",
+               "weaknesses": "One dataset.", "comments_for_authors": "", "comments_for_pc": "Secret note",
+               "questions_for_response": ""}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def reviewing_workshop(workshop):
+    now = timezone.now()
+    workshop.submission_opens = now - timedelta(days=30)
+    workshop.abstract_deadline = now - timedelta(days=20)
+    workshop.paper_deadline = now - timedelta(days=15)
+    workshop.bidding_closes = now - timedelta(days=10)
+    workshop.review_deadline = now + timedelta(days=10)
+    workshop.save()
+    return workshop
+
+
+def submitted_review(submission, reviewer, **values):
+    return Review.objects.create(submission=submission, reviewer=reviewer, status=ReviewStatus.SUBMITTED,
+                                 submitted_at=timezone.now(), values={**FULL_REVIEW, **values})
+
+
+@pytest.fixture
+def pc_world(reviewing_workshop):
+    """One paper seen from every persona's seat."""
+    people = {name: UserFactory(email=f"{name}@{name}.example", full_name=name.replace("_", " ").title())
+              for name in PERSONAS if name != "anonymous"}
+    people["anonymous"] = AnonymousUser()
+    for name in ("reviewer_before", "reviewer_after", "unassigned_pc", "conflicted_pc"):
+        RoleFactory(user=people[name], name="pc")
+    for name in ("chair", "conflicted_chair"):
+        RoleFactory(user=people[name], name="chair")
+        RoleFactory(user=people[name], name="pc")
+    RoleFactory(user=people["organizer"], name="organizer")
+    paper = SubmissionFactory(created_by=people["author"], authors=[
+        ("Author", people["author"].email), ("Coauthor", people["coauthor"].email)])
+    for name in ("conflicted_pc", "conflicted_chair"):
+        Conflict.objects.create(submission=paper, user=people[name], reason="advisor", source="author")
+    for name in ("reviewer_before", "reviewer_after"):
+        Assignment.objects.create(submission=paper, reviewer=people[name])
+    submitted_review(paper, people["reviewer_after"])
+    return people, _with_related(Submission.objects.filter(pk=paper.pk)).get()
