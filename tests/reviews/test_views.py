@@ -1,0 +1,294 @@
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reviews.models import Assignment, Bid, Review
+from tests.factories import RoleFactory, SubmissionFactory, UserFactory
+from tests.reviews.conftest import FULL_REVIEW, submitted_review
+
+
+def _strip_tokens(html: str) -> str:
+    return re.sub(r"[A-Za-z0-9]{64}", "", html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["review_edit", "review_offline", "submission_detail"])
+def test_review_urls_answer_404_to_the_unassigned_and_conflicted(client_for, pc_world, name):
+    people, paper = pc_world
+    for persona in ("conflicted_pc", "conflicted_chair", "other_author"):
+        response = client_for(people[persona]).get(reverse(name, args=[paper.pk]))
+        missing = client_for(people[persona]).get(reverse(name, args=[paper.pk + 999]))
+
+        assert response.status_code == missing.status_code == 404
+        assert _strip_tokens(response.content.decode()) == _strip_tokens(missing.content.decode())
+
+
+@pytest.mark.django_db
+def test_unassigned_pc_cannot_open_a_review_form(client_for, pc_world):
+    people, paper = pc_world
+
+    assert client_for(people["unassigned_pc"]).get(reverse("review_edit", args=[paper.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_reviewer_sees_other_reviews_only_after_submitting(client_for, pc_world):
+    people, paper = pc_world
+    url = reverse("submission_detail", args=[paper.pk])
+
+    before = client_for(people["reviewer_before"]).get(url).content.decode()
+    after = client_for(people["reviewer_after"]).get(url).content.decode()
+
+    assert "Poisons detectors." not in before
+    assert "Poisons detectors." in after
+    assert "by Reviewer After" in after
+    assert "Secret note" in after  # PC-only field, shown to the PC
+
+
+@pytest.mark.django_db
+def test_author_sees_released_reviews_without_names_or_pc_fields(client_for, pc_world, workshop):
+    people, paper = pc_world
+    workshop.decisions_released = True
+    workshop.save()
+
+    page = client_for(people["author"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+
+    assert "Poisons detectors." in page
+    assert "Review A" in page
+    assert "Reviewer After" not in page and people["reviewer_after"].email not in page
+    assert "Secret note" not in page
+
+
+@pytest.mark.django_db
+def test_pc_member_never_sees_authors_under_double_blind(client_for, pc_world):
+    people, paper = pc_world
+
+    page = client_for(people["reviewer_after"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+
+    assert people["author"].email not in page and people["coauthor"].email not in page
+    assert "All versions" not in page
+
+
+@pytest.mark.django_db
+def test_review_autosave_then_reload_finds_the_draft(client_for, pc_world):
+    people, paper = pc_world
+    client = client_for(people["reviewer_before"])
+    url = reverse("review_edit", args=[paper.pk])
+    client.get(url)
+
+    saved = client.post(url, {"summary": "Half a thought", "version": 0, "autosave": "1"},
+                        HTTP_HX_REQUEST="true")
+    page = client.get(url).content.decode()
+
+    assert "Draft saved at" in saved.content.decode()
+    assert 'id="review-version" value="1"' in saved.content.decode()
+    assert "Half a thought" in page
+
+
+@pytest.mark.django_db
+def test_review_autosave_from_a_stale_tab_says_so(client_for, pc_world):
+    people, paper = pc_world
+    client = client_for(people["reviewer_before"])
+    url = reverse("review_edit", args=[paper.pk])
+    client.post(url, {"summary": "Tab one", "version": 0, "autosave": "1"}, HTTP_HX_REQUEST="true")
+
+    stale = client.post(url, {"summary": "Tab two", "version": 0, "autosave": "1"}, HTTP_HX_REQUEST="true")
+
+    assert "saved from another tab or window" in stale.content.decode()
+    assert Review.objects.get(reviewer=people["reviewer_before"]).values["summary"] == "Tab one"
+
+
+@pytest.mark.django_db
+def test_two_tabs_on_two_papers_keep_both_drafts(client_for, pc_world):
+    people, paper = pc_world
+    second = SubmissionFactory()
+    Assignment.objects.create(submission=second, reviewer=people["reviewer_before"])
+    client = client_for(people["reviewer_before"])
+
+    client.post(reverse("review_edit", args=[paper.pk]), {"summary": "On one", "version": 0, "autosave": "1"})
+    client.post(reverse("review_edit", args=[second.pk]), {"summary": "On two", "version": 0, "autosave": "1"})
+
+    drafts = dict(Review.objects.filter(reviewer=people["reviewer_before"]).values_list("submission_id", "values"))
+    assert (drafts[paper.pk]["summary"], drafts[second.pk]["summary"]) == ("On one", "On two")
+
+
+@pytest.mark.django_db
+def test_review_preview_shows_sanitised_markdown(client_for, pc_world):
+    people, paper = pc_world
+
+    response = client_for(people["reviewer_before"]).post(
+        reverse("review_preview", args=[paper.pk]), {"summary": "**bold** <script>x()</script>"})
+
+    assert "<strong>bold</strong>" in response.content.decode()
+    assert "<script>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_offline_review_round_trip_and_line_numbered_errors(client_for, pc_world):
+    people, paper = pc_world
+    client = client_for(people["reviewer_before"])
+    Review.objects.create(submission=paper, reviewer=people["reviewer_before"], values=FULL_REVIEW)
+    text = client.get(reverse("review_offline", args=[paper.pk])).content.decode()
+    broken = text.replace("4. Weak accept", "9")
+
+    bad = client.post(reverse("review_upload", args=[paper.pk]),
+                      {"review_file": SimpleUploadedFile("r.txt", broken.encode())}, follow=True)
+    good = client.post(reverse("review_upload", args=[paper.pk]),
+                       {"review_file": SimpleUploadedFile("r.txt", text.encode()), "submit": "on"}, follow=True)
+
+    line = next(i for i, text_line in enumerate(broken.splitlines(), start=1) if text_line == "9")
+    assert f"Nothing was saved. Line {line}: &quot;9&quot; is not a valid Overall merit." in bad.content.decode()
+    assert "The uploaded review is saved." in good.content.decode()
+    assert Review.objects.get(reviewer=people["reviewer_before"]).is_submitted
+
+
+@pytest.mark.django_db
+def test_bidding_saves_with_htmx(client_for, pc_member, workshop):
+    workshop.phase_override = "bidding"
+    workshop.save()
+    paper = SubmissionFactory()
+
+    response = client_for(pc_member).post(reverse("bid_save", args=[paper.pk]),
+                                          {f"p{paper.pk}-preference": "eager", f"p{paper.pk}-expertise": "3"},
+                                          HTTP_HX_REQUEST="true")
+
+    assert "Saved" in response.content.decode()
+    assert Bid.objects.get().preference == "eager"
+
+
+@pytest.mark.django_db
+def test_bidding_page_hides_authors_and_conflicted_papers(client_for, pc_world, workshop):
+    people, paper = pc_world
+    workshop.phase_override = "bidding"
+    workshop.save()
+
+    mine = client_for(people["unassigned_pc"]).get(reverse("bidding")).content.decode()
+    conflicted = client_for(people["conflicted_pc"]).get(reverse("bidding")).content.decode()
+
+    assert paper.title in mine and people["author"].email not in mine
+    assert paper.title not in conflicted
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 50])
+def test_bidding_page_runs_a_constant_number_of_queries(client_for, pc_member, workshop, count,
+                                                        django_assert_num_queries):
+    workshop.phase_override = "bidding"
+    workshop.save()
+    SubmissionFactory.create_batch(count)
+    client = client_for(pc_member)
+
+    with django_assert_num_queries(17):
+        response = client.get(reverse("bidding"))
+
+    assert response.content.decode().count('class="card bid-row"') == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 50])
+def test_pc_assignment_list_runs_a_constant_number_of_queries(client_for, pc_member, workshop, count,
+                                                              django_assert_num_queries):
+    for paper in SubmissionFactory.create_batch(count):
+        Assignment.objects.create(submission=paper, reviewer=pc_member)
+    client = client_for(pc_member)
+
+    with django_assert_num_queries(12):
+        response = client.get(reverse("pc_home"))
+
+    assert len(re.findall(r'href="/submissions/\d+/review/"', response.content.decode())) == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 50])
+def test_chair_assignment_page_runs_a_constant_number_of_queries(client_for, chair, workshop, count,
+                                                                 django_assert_num_queries):
+    reviewer = UserFactory()
+    RoleFactory(user=reviewer, name="pc")
+    for paper in SubmissionFactory.create_batch(count):
+        Assignment.objects.create(submission=paper, reviewer=reviewer)
+        submitted_review(paper, reviewer)
+    client = client_for(chair)
+
+    with django_assert_num_queries(16):
+        response = client.get(reverse("chair_assignments"))
+
+    assert len(re.findall(r'id="paper-\d+"', response.content.decode())) == count
+
+
+@pytest.mark.django_db
+def test_chair_assignment_page_refuses_a_conflicted_reviewer_with_the_reason(client_for, pc_world):
+    people, paper = pc_world
+
+    response = client_for(people["chair"]).post(
+        reverse("chair_assignments"), {"paper": paper.pk, "reviewer": people["conflicted_pc"].pk}, follow=True)
+
+    assert "Conflicted Pc has a conflict with" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_conflicted_chair_sees_the_paper_as_title_only_and_no_loads_from_it(client_for, pc_world):
+    people, paper = pc_world
+
+    page = client_for(people["conflicted_chair"]).get(reverse("chair_assignments")).content.decode()
+
+    assert "You have a conflict with this paper" in page
+    assert "Reviewer After" not in page.split("Reviewers per paper")[1]
+    assert re.search(r"Reviewer After</td><td><meter[^>]*value=\"0\"", page)
+
+
+@pytest.mark.django_db
+def test_chair_invites_by_csv_with_a_preview_first(client_for, chair):
+    client = client_for(chair)
+    text = "name,email,affiliation,roles\nAna Lopez,ana@uni.example,Uni,pc\n"
+
+    preview = client.post(reverse("chair_pc"), {"csv_text": text, "csv_preview": "1"}).content.decode()
+    client.post(reverse("chair_pc"), {"csv_text": text, "csv_apply": "1"})
+
+    assert "Preview: 1 invitation" in preview
+    assert "ana@uni.example" in client.get(reverse("chair_pc")).content.decode()
+
+
+@pytest.mark.django_db
+def test_pc_member_accepts_an_invitation_by_link(client_for, chair, author):
+    from reviews.services import invitation_create
+
+    invitation = invitation_create(email="x@uni.example", name="X", affiliation="", roles=["pc"], by=chair)
+    client = client_for(author)
+
+    client.post(reverse("pc_invitation", args=[invitation.token]), {"accept": "1"})
+
+    assert client.get(reverse("pc_home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_discussion_comment_is_posted_and_shown(client_for, pc_world):
+    people, paper = pc_world
+    client = client_for(people["reviewer_after"])
+
+    client.post(reverse("comment_add", args=[paper.pk]), {"body": "I lean accept."})
+    chair_page = client_for(people["chair"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+    reviewer_before = client_for(people["reviewer_before"]).get(
+        reverse("submission_detail", args=[paper.pk])).content.decode()
+
+    assert "I lean accept." in chair_page
+    assert "I lean accept." not in reviewer_before
+
+
+@pytest.mark.django_db
+def test_review_form_editor_rejects_a_scale_without_labels(client_for, chair):
+    from reviews.models import ReviewField
+
+    fields = list(ReviewField.objects.order_by("position"))
+    data = {"form-TOTAL_FORMS": len(fields), "form-INITIAL_FORMS": len(fields)}
+    for i, f in enumerate(fields):
+        data.update({f"form-{i}-id": f.pk, f"form-{i}-label": f.label, f"form-{i}-key": f.key,
+                     f"form-{i}-kind": f.kind, f"form-{i}-required": "on" if f.required else "",
+                     f"form-{i}-visibility": f.visibility, f"form-{i}-help": f.help,
+                     f"form-{i}-position": f.position,
+                     f"form-{i}-options_text": "\n".join(f"{v} = {label}" for v, label in f.options)})
+    data["form-0-options_text"] = "1 Strong reject"
+
+    response = client_for(chair).post(reverse("chair_review_form"), data)
+
+    assert "Line 1: write it as “value = label”." in response.content.decode()
