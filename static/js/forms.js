@@ -66,3 +66,35 @@ document.addEventListener("keydown", function (event) {
     }
   }
 });
+
+// A review submitted while an autosave is on its way would carry a stale
+// version and be refused: wait for the autosave, then submit; drop any
+// autosave still waiting on its delay.
+(function () {
+  "use strict";
+  let inflight = 0;
+  let pending = null;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.target.matches("[data-autosave]")) inflight += 1;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.target.matches("[data-autosave]")) return;
+    inflight -= 1;
+    if (inflight === 0 && pending) {
+      const { form, submitter } = pending;
+      pending = null;
+      form.requestSubmit(submitter);
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    const autosave = event.target.querySelector("[data-autosave]");
+    if (!autosave) return;
+    if (inflight > 0) {
+      event.preventDefault();
+      pending = { form: event.target, submitter: event.submitter };
+      return;
+    }
+    autosave.remove();
+  }, true);
+})();

@@ -1,0 +1,94 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from reviews.models import Invitation
+from tests.factories import DEFAULT_PASSWORD, RoleFactory, SubmissionFactory, UserFactory
+from tests.reviews.conftest import submitted_review
+from workshop.models import OutgoingMail
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SCORES = {"Overall merit": "4. Weak accept", "Reviewer expertise": "3. Knowledgeable",
+          "Threat model clarity and realism": "3. Clear", "Relevance to security": "3. Central",
+          "Reproducibility": "2. Partly (some code or data)"}
+
+
+def _sign_in(page, base_url, email):
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def _sign_up(page, base_url, name, email):
+    page.goto(base_url + "/accounts/signup/")
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password:", exact=True).fill("a long enough passphrase")
+    page.get_by_label("Password (again):").fill("a long enough passphrase")
+    page.get_by_role("button", name="Sign Up").click()
+    body = OutgoingMail.objects.get(recipient=email, kind="account:email_confirmation_signup").body
+    page.goto(re.search(r"https?://\S+/accounts/confirm-email/\S+/", body).group(0))
+    page.get_by_role("button", name="Confirm").click()
+
+
+def test_invited_pc_member_bids_is_assigned_drafts_submits_and_reads_the_other_reviews(
+    live_server, browser, workshop, settings, tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path
+    workshop.phase_override = "bidding"
+    workshop.save()
+    chair = UserFactory(email="chair@mlsec.example", full_name="Carla Chair")
+    RoleFactory(user=chair, name="chair")
+    other = UserFactory(email="other@pc.example", full_name="Olli Other")
+    RoleFactory(user=other, name="pc")
+    paper = SubmissionFactory(title="Poisoning Spam Filters")
+    submitted_review(paper, other, summary="The other reviewer's summary.")
+    from reviews.models import Assignment
+
+    Assignment.objects.create(submission=paper, reviewer=other)
+
+    chair_page = browser.new_context().new_page()
+    _sign_in(chair_page, live_server.url, chair.email)
+    chair_page.get_by_role("link", name="Chair", exact=True).click()
+    chair_page.get_by_role("link", name="Program committee").click()
+    chair_page.get_by_label("Name").first.fill("Pia Reviewer")
+    chair_page.get_by_label("Email").fill("pia@pc.example")
+    chair_page.get_by_role("button", name="Send invitation").click()
+    expect(chair_page.get_by_text("Invitation sent to pia@pc.example.")).to_be_visible()
+
+    pc_page = browser.new_context().new_page()
+    _sign_up(pc_page, live_server.url, "Pia Reviewer", "pia@pc.example")
+    pc_page.goto(live_server.url + f"/pc/invitation/{Invitation.objects.get().token}/")
+    pc_page.get_by_role("button", name="Accept").click()
+    expect(pc_page.get_by_text("Welcome to the program committee!")).to_be_visible()
+
+    pc_page.get_by_role("link", name="PC", exact=True).click()
+    pc_page.get_by_role("link", name="Bid on papers").click()
+    pc_page.get_by_label("Your bid").select_option("eager")
+    expect(pc_page.locator(f"#bid-status-{paper.pk}")).to_have_text("Saved")
+
+    chair_page.goto(live_server.url + "/chair/assignments/")
+    chair_page.get_by_label(f"Reviewer for #{paper.pk}").select_option(label="Pia Reviewer (0)")
+    chair_page.locator(f"#paper-{paper.pk}").get_by_role("button", name="Assign", exact=True).click()
+    expect(chair_page.get_by_text(f"Pia Reviewer now reviews #{paper.pk}.")).to_be_visible()
+
+    pc_page.goto(live_server.url + "/pc/")
+    pc_page.get_by_role("link", name="Not started — write it").click()
+    pc_page.get_by_label("Paper summary").fill("Label flipping against spam filters.")
+    expect(pc_page.locator("#autosave-status")).to_contain_text("Draft saved at", timeout=15000)
+    pc_page.reload()
+    expect(pc_page.get_by_label("Paper summary")).to_have_value("Label flipping against spam filters.")
+    expect(pc_page.get_by_text("The other reviewer's summary.")).to_have_count(0)
+
+    for question, answer in SCORES.items():
+        pc_page.get_by_role("group", name=question).get_by_label(answer).check()
+    pc_page.get_by_label("Strengths").fill("Realistic attacker.")
+    pc_page.get_by_label("Weaknesses").fill("Small dataset.")
+    pc_page.get_by_role("button", name="Submit review").click()
+
+    expect(pc_page.get_by_text("Review submitted.")).to_be_visible()
+    expect(pc_page.get_by_text("The other reviewer's summary.")).to_be_visible()
+    expect(pc_page.get_by_text("by Olli Other")).to_be_visible()
