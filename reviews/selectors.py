@@ -95,6 +95,7 @@ def pc_loads(rows: list[Submission]) -> list[User]:
     members = list(User.objects.filter(roles__name=RoleName.PC).distinct().order_by("full_name"))
     for member in members:
         member.load = member.done = 0
+        member.papers = []
     by_id = {m.pk: m for m in members}
     for row in rows:
         if row.viewer_conflicted:
@@ -102,6 +103,7 @@ def pc_loads(rows: list[Submission]) -> list[User]:
         for assignment in row.assignment_list:
             if assignment.reviewer_id in by_id:
                 by_id[assignment.reviewer_id].load += 1
+                by_id[assignment.reviewer_id].papers.append(row)
         for review in row.reviews.all():
             if review.is_submitted and review.reviewer_id in by_id:
                 by_id[review.reviewer_id].done += 1

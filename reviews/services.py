@@ -167,6 +167,12 @@ def pc_profile_save(*, user: User, research_statement: str, recent_papers: str, 
     return profile
 
 
+# Sharing one of these says nothing about an institution.
+PUBLIC_MAIL_DOMAINS = {"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com",
+                       "icloud.com", "me.com", "proton.me", "protonmail.com", "qq.com", "163.com", "126.com",
+                       "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru", "aol.com", "fastmail.com"}
+
+
 def _domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].lower()
 
@@ -183,7 +189,7 @@ def conflict_suggestions(*, users=None, submissions=None) -> list[dict]:
     papers = list(papers)
     found = []
     for member in pc:
-        domains = set(member.domain_list) | {_domain(member.email)}
+        domains = (set(member.domain_list) | {_domain(member.email)}) - PUBLIC_MAIL_DOMAINS
         profile = getattr(member, "pc_profile", None)
         collaborators = [line.strip().lower() for line in (profile.collaborators if profile else "").splitlines()
                          if line.strip()]

@@ -257,3 +257,12 @@ def test_comment_by_a_reviewer_who_cannot_see_reviews_is_refused(pc_world, works
     with pytest.raises(services.Refused):
         services.comment_add(submission=paper, by=people["reviewer_before"], body="Hi", chairs_only=False,
                              workshop=workshop)
+
+
+@pytest.mark.django_db
+def test_sharing_a_public_mail_provider_is_no_conflict(workshop):
+    member = UserFactory(email="pc@gmail.com")
+    RoleFactory(user=member, name="pc")
+    SubmissionFactory(authors=[("Nia", "nia@gmail.com")])
+
+    assert services.conflicts_detect() == 0

@@ -14,7 +14,7 @@ def _strip_tokens(html: str) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["review_edit", "review_offline", "submission_detail"])
+@pytest.mark.parametrize("name", ["review_edit", "review_offline", "submission_detail", "paper_pdf"])
 def test_review_urls_answer_404_to_the_unassigned_and_conflicted(client_for, pc_world, name):
     people, paper = pc_world
     for persona in ("conflicted_pc", "conflicted_chair", "other_author"):
@@ -235,6 +235,18 @@ def test_conflicted_chair_sees_the_paper_as_title_only_and_no_loads_from_it(clie
     assert "You have a conflict with this paper" in page
     assert "Reviewer After" not in page.split("Reviewers per paper")[1]
     assert re.search(r"Reviewer After</td><td><meter[^>]*value=\"0\"", page)
+
+
+@pytest.mark.django_db
+def test_chair_unassigns_from_the_pc_member_list(client_for, pc_world):
+    people, paper = pc_world
+    page = client_for(people["chair"]).get(reverse("chair_assignments")).content.decode()
+
+    client_for(people["chair"]).post(reverse("chair_assignments"), {
+        "paper": paper.pk, "reviewer": people["reviewer_before"].pk, "unassign": "1"})
+
+    assert f"Unassign Reviewer Before from #{paper.pk}" in page
+    assert not Assignment.objects.filter(reviewer=people["reviewer_before"]).exists()
 
 
 @pytest.mark.django_db

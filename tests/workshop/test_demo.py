@@ -1,5 +1,6 @@
 import pytest
 
+from reviews.models import Assignment, Bid, Review
 from submissions.models import PdfVersion, Submission
 from workshop.demo.loader import load_demo, parse_seed_cfp
 from workshop.models import Role, Topic, Workshop
@@ -28,3 +29,5 @@ def test_load_demo_twice_gives_one_complete_demo(settings, tmp_path):
     assert Role.objects.filter(name="chair").count() == 1
     assert Submission.objects.count() == 3
     assert PdfVersion.objects.count() == 2
+    assert (Bid.objects.count(), Assignment.objects.count()) == (6, 4)
+    assert sorted(Review.objects.values_list("status", flat=True)) == ["draft", "submitted", "submitted"]

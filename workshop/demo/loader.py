@@ -22,12 +22,12 @@ PEOPLE = [
     # email, name, affiliation, domains, roles
     ("chair@example.org", "Carla Chair", "Example University", "example.org", {"chair", "pc"}),
     ("organizer@example.org", "Olu Organizer", "Example University", "example.org", {"organizer"}),
-    ("pc1@example.org", "Priya Poisoning", "Northbridge Institute", "northbridge.edu", {"pc"}),
-    ("pc2@example.org", "Pablo Perturbation", "Southgate Labs", "southgate.io", {"pc"}),
-    ("pc3@example.org", "Petra Privacy", "Eastwood University", "eastwood.ac.uk", {"pc"}),
-    ("pc4@example.org", "Paul Provable", "Westfield College", "westfield.edu", {"pc"}),
-    ("author@example.org", "Ada Author", "Lakeside University", "lakeside.edu", set()),
-    ("coauthor@example.org", "Chen Coauthor", "Lakeside University", "lakeside.edu", set()),
+    ("pc1@northbridge.example", "Priya Poisoning", "Northbridge Institute", "northbridge.example", {"pc"}),
+    ("pc2@southgate.example", "Pablo Perturbation", "Southgate Labs", "southgate.example", {"pc"}),
+    ("pc3@eastwood.example", "Petra Privacy", "Eastwood University", "eastwood.example", {"pc"}),
+    ("pc4@westfield.example", "Paul Provable", "Westfield College", "westfield.example", {"pc"}),
+    ("author@lakeside.example", "Ada Author", "Lakeside University", "lakeside.example", set()),
+    ("coauthor@lakeside.example", "Chen Coauthor", "Lakeside University", "lakeside.example", set()),
 ]
 
 
@@ -91,4 +91,8 @@ def load_demo() -> list[tuple[str, str]]:
     from workshop.demo.papers import load_demo_papers
 
     load_demo_papers(workshop)
+
+    from workshop.demo.pc import load_demo_pc
+
+    load_demo_pc(workshop)
     return rows

@@ -51,12 +51,12 @@ def _demo_pdf(title: str, abstract: str) -> bytes:
 
 def load_demo_papers(workshop) -> int:
     """Create the demo papers once (by title); returns how many exist."""
-    author = User.objects.get(email="author@example.org")
-    coauthor = User.objects.get(email="coauthor@example.org")
+    author = User.objects.get(email="author@lakeside.example")
+    coauthor = User.objects.get(email="coauthor@lakeside.example")
     topics = list(Topic.objects.order_by("position"))
     terms = {kind: list(VocabularyTerm.objects.filter(kind=kind).order_by("position"))
              for kind in ("goal", "knowledge", "phase", "domain", "contribution")}
-    pc1 = User.objects.get(email="pc1@example.org")
+    pc1 = User.objects.get(email="pc1@northbridge.example")
     for spec in PAPERS:
         if Submission.objects.filter(title=spec["title"]).exists():
             continue

@@ -10,4 +10,4 @@ class Command(BaseCommand):
         rows = load_demo()
         self.stdout.write(self.style.SUCCESS("Demo workshop loaded. Sign in with:"))
         for email, roles in rows:
-            self.stdout.write(f"  {email:<24} {DEMO_PASSWORD}   ({roles})")
+            self.stdout.write(f"  {email:<27} {DEMO_PASSWORD}   ({roles})")
