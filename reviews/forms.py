@@ -92,7 +92,7 @@ class ReviewForm(forms.Form):
                 field = forms.ChoiceField(choices=[(v, f"{v}. {label}") for v, label in f.options],
                                           widget=forms.RadioSelect)
             field.required = False  # drafts may be partial; `review_save` checks on submit
-            field.label = f.label + hint
+            field.label = f.label + hint + (" *" if f.required else "")
             field.help_text = f.help
             self.fields[f.key] = field
 

@@ -10,7 +10,7 @@ from workshop.models import Topic, User, VocabularyTerm
 
 PROFILES = {
     "pc1@northbridge.example": ("I study data poisoning and backdoors in learned detectors.", {2: 3, 0: 2}),
-    "pc2@southgate.example": ("Adversarial examples and certified robustness for classifiers.", {3: 3, 5: 2}),
+    "pc2@southgate.example": ("Adversarial examples and certified robustness for classifiers.", {3: 3, 6: 2, 2: 1}),
     "pc3@eastwood.example": ("Privacy attacks on ML: membership inference, model stealing.", {4: 3, 8: 1}),
     "pc4@westfield.example": ("Formal verification of neural networks and robustness proofs.", {6: 3, 5: 3}),
 }
@@ -43,8 +43,9 @@ def load_demo_pc(workshop) -> None:
         if not Bid.objects.filter(user=people[email], submission=paper).exists():
             services.bid_set(user=people[email], submission=_fresh(paper), preference=preference, expertise=2,
                              workshop=workshop)
-    for email, paper in [("pc2@southgate.example", first), ("pc3@eastwood.example", first), ("pc4@westfield.example", second),
-                         ("pc2@southgate.example", second)]:
+    pairs = [("pc2@southgate.example", first), ("pc3@eastwood.example", first),
+             ("pc4@westfield.example", second), ("pc2@southgate.example", second)]
+    for email, paper in pairs:
         services.assignment_add(submission=_fresh(paper), reviewer=people[email], by=chair)
     fields = review_fields()
     for email, paper, submit in [("pc2@southgate.example", first, True), ("pc3@eastwood.example", first, False),
