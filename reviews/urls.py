@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews import auto_views, views
 
 urlpatterns = [
     path("pc/", views.pc_home, name="pc_home"),
@@ -18,4 +18,13 @@ urlpatterns = [
     path("chair/conflicts/", views.chair_conflicts, name="chair_conflicts"),
     path("chair/assignments/", views.chair_assignments, name="chair_assignments"),
     path("chair/review-form/", views.chair_review_form, name="chair_review_form"),
+]
+
+urlpatterns += [
+    path("chair/assignments/auto/", auto_views.auto_start, name="auto_start"),
+    path("chair/assignments/auto/<int:pk>/", auto_views.auto_run, name="auto_run"),
+    path("chair/assignments/auto/<int:pk>/apply/", auto_views.auto_apply, name="auto_apply"),
+    path("chair/assignments/auto/<int:pk>/discard/", auto_views.auto_discard, name="auto_discard"),
+    path("chair/assignments/auto/<int:pk>/proposal.csv", auto_views.auto_run_csv, name="auto_run_csv"),
+    path("chair/assignments.csv", auto_views.assignments_csv, name="assignments_csv"),
 ]

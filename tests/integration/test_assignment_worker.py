@@ -1,0 +1,25 @@
+import pytest
+from django.db import transaction
+
+from reviews import auto
+from reviews.models import AssignmentRun, RunStatus
+from tests.factories import RoleFactory, SubmissionFactory, UserFactory
+from tests.integration.conftest import wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def test_real_worker_computes_an_assignment_proposal(start_worker, workshop):
+    chair = UserFactory()
+    RoleFactory(user=chair, name="chair")
+    for n in range(3):
+        RoleFactory(user=UserFactory(email=f"pc{n}@pc{n}.example"), name="pc")
+    SubmissionFactory.create_batch(4)
+    start_worker()
+
+    with transaction.atomic():
+        run = auto.run_create(by=chair, params={**auto.default_params(workshop), "k": 2})
+
+    assert wait_for(lambda: AssignmentRun.objects.get(pk=run.pk).status == RunStatus.DONE, timeout=60)
+    done = AssignmentRun.objects.get(pk=run.pk)
+    assert (done.progress, len(done.result["pairs"])) == (100, 8)

@@ -1,0 +1,181 @@
+import pytest
+from django.urls import reverse
+
+from reviews import auto, services
+from reviews.models import Assignment, AssignmentRun, RunStatus
+from submissions.models import Conflict
+from tests.factories import RoleFactory, SubmissionFactory, UserFactory
+from tests.reviews.conftest import submitted_review
+from workshop.models import OutgoingMail, Topic
+
+
+def _params(**changes):
+    params = {"mode": "fresh", "k": 1, "min_load": 0, "max_load": 2, "fair": False,
+              "weights": {"text": 1.0, "topic": 0.5, "threat": 0.25, "bid": 0.3}}
+    params.update(changes)
+    return params
+
+
+@pytest.fixture
+def experts(workshop):
+    topics = list(Topic.objects.order_by("position"))
+    people = {}
+    for key, statement, topic in [
+        ("poison", "Data poisoning and backdoor attacks on training pipelines; label flipping.", topics[2]),
+        ("verify", "Formal verification of neural networks with SMT solvers and abstract interpretation.",
+         topics[6]),
+    ]:
+        person = UserFactory(email=f"{key}@{key}.example", full_name=f"{key.title()} Expert")
+        RoleFactory(user=person, name="pc")
+        services.pc_profile_save(user=person, research_statement=statement, recent_papers="", collaborators="",
+                                 threat_terms=[], topic_levels={topic: 3})
+        people[key] = person
+    poisoning = SubmissionFactory(title="Backdoors by label flipping",
+                                  abstract="A data poisoning attack that flips training labels.")
+    poisoning.topics.set([topics[2]])
+    verification = SubmissionFactory(title="Verifying robustness with SMT",
+                                     abstract="Formal verification of neural networks by abstract interpretation.")
+    verification.topics.set([topics[6]])
+    return people, poisoning, verification
+
+
+def _run(chair, **changes):
+    run = auto.run_create(by=chair, params=_params(**changes))
+    run.refresh_from_db()
+    return run
+
+
+@pytest.mark.django_db
+def test_run_matches_each_paper_with_its_expert_and_explains_why(experts, chair, django_capture_on_commit_callbacks):
+    people, poisoning, verification = experts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = auto.run_create(by=chair, params=_params())
+    run.refresh_from_db()
+
+    pairs = {(p["paper"], p["reviewer"]) for p in run.result["pairs"]}
+    assert run.status == RunStatus.DONE
+    assert {(poisoning.pk, people["poison"].pk), (verification.pk, people["verify"].pk)} <= pairs
+    poison_pair = next(p for p in run.result["pairs"] if p["paper"] == poisoning.pk)
+    assert poison_pair["topic"] == 1.0 and poison_pair["text"] > 0
+
+
+@pytest.mark.django_db
+def test_run_never_assigns_a_conflict(experts, chair, django_capture_on_commit_callbacks):
+    people, poisoning, _ = experts
+    Conflict.objects.create(submission=poisoning, user=people["poison"], reason="advisor", source="author")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = auto.run_create(by=chair, params=_params(k=2, max_load=3))
+    run.refresh_from_db()
+
+    assert (poisoning.pk, people["poison"].pk) not in {(p["paper"], p["reviewer"]) for p in run.result["pairs"]}
+
+
+@pytest.mark.django_db
+def test_run_that_cannot_be_satisfied_names_the_papers(experts, chair, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = auto.run_create(by=chair, params=_params(k=4, max_load=5))
+    run.refresh_from_db()
+
+    assert run.status == RunStatus.FAILED
+    assert "#" in run.message and "Traceback" not in run.message
+
+
+@pytest.mark.django_db
+def test_apply_adds_the_new_pairs_mails_them_and_keeps_started_reviews(experts, chair,
+                                                                        django_capture_on_commit_callbacks):
+    people, poisoning, verification = experts
+    started = Assignment.objects.create(submission=verification, reviewer=people["poison"])
+    submitted_review(verification, people["poison"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = auto.run_create(by=chair, params=_params(k=2, max_load=2))
+    run.refresh_from_db()
+
+    added, removed = auto.run_apply(run=run, by=chair)
+
+    assert Assignment.objects.filter(pk=started.pk).exists()
+    assert (added, removed) == (3, 0)
+    assert OutgoingMail.objects.filter(kind="pc:assignment").count() == 3
+    with pytest.raises(services.Refused):
+        auto.run_apply(run=AssignmentRun.objects.get(pk=run.pk), by=chair)
+
+
+@pytest.mark.django_db
+def test_conflicted_chair_runs_leave_out_their_conflicts(experts, chair, django_capture_on_commit_callbacks):
+    _, poisoning, verification = experts
+    Conflict.objects.create(submission=poisoning, user=chair, reason="advisor", source="author")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = auto.run_create(by=chair, params=_params())
+    run.refresh_from_db()
+
+    assert {p["paper"] for p in run.result["pairs"]} == {verification.pk}
+
+
+@pytest.mark.django_db
+def test_auto_pages_are_for_chairs_only(client_for, pc_member, chair):
+    assert client_for(pc_member).get(reverse("auto_start")).status_code == 404
+    assert client_for(chair).get(reverse("auto_start")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_auto_page_flow_preview_then_apply(client_for, experts, chair, django_capture_on_commit_callbacks):
+    client = client_for(chair)
+    form = {"mode": "fresh", "k": 1, "min_load": 0, "max_load": 2, "w_text": 1, "w_topic": 0.5,
+            "w_threat": 0.25, "w_bid": 0.3}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("auto_start"), form)
+    preview = client.get(response.url).content.decode()
+    client.post(reverse("auto_apply", args=[AssignmentRun.objects.get().pk]))
+
+    assert "2 new assignments would be made" in preview
+    assert "<svg" in preview and "Scores of the assigned pairs" in preview
+    assert Assignment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_auto_form_explains_bad_loads(client_for, chair):
+    form = {"mode": "fresh", "k": 1, "min_load": 5, "max_load": 2, "w_text": 1, "w_topic": 0.5,
+            "w_threat": 0.25, "w_bid": 0.3}
+
+    response = client_for(chair).post(reverse("auto_start"), form)
+
+    assert "The minimum load cannot be above the maximum." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_progress_polling_shows_the_bar_then_asks_for_a_refresh(client_for, chair):
+    run = AssignmentRun.objects.create(created_by=chair, params=_params(), progress=30, stage="Scoring",
+                                       status=RunStatus.RUNNING)
+    client = client_for(chair)
+
+    running = client.get(reverse("auto_run", args=[run.pk]), HTTP_HX_REQUEST="true")
+    AssignmentRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, message="x")
+    finished = client.get(reverse("auto_run", args=[run.pk]), HTTP_HX_REQUEST="true")
+
+    assert '<progress id="run-bar" max="100" value="30">' in running.content.decode()
+    assert finished["HX-Refresh"] == "true"
+
+
+@pytest.mark.django_db
+def test_another_chairs_run_is_not_found(client_for, chair):
+    other = UserFactory()
+    RoleFactory(user=other, name="chair")
+    run = AssignmentRun.objects.create(created_by=other, params=_params())
+
+    assert client_for(chair).get(reverse("auto_run", args=[run.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_assignment_csv_exports_what_bulk_import_reads(client_for, experts, chair):
+    people, poisoning, _ = experts
+    Assignment.objects.create(submission=poisoning, reviewer=people["poison"])
+
+    text = client_for(chair).get(reverse("assignments_csv")).content.decode()
+    preview = services.assignments_preview(text, by=chair)
+
+    assert text.splitlines()[0] == "paper,email,action"
+    assert [(r.paper, r.email, r.error) for r in preview] == [
+        (str(poisoning.pk), people["poison"].email, "")]
