@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 
 import pytest
@@ -6,6 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from submissions.models import Submission
+from tests.browser.steps import sign_up_and_confirm
 from tests.submissions import pdf_corpus
 from workshop.models import OutgoingMail
 
@@ -23,24 +23,11 @@ def open_for_submissions(workshop, settings, tmp_path):
     return workshop
 
 
-def _sign_up(page, base_url):
-    page.goto(base_url + "/accounts/signup/")
-    page.get_by_label("Full name").fill("Ada Author")
-    page.get_by_label("Email").fill("ada@lakeside.edu")
-    page.get_by_label("Password:", exact=True).fill("a long enough passphrase")
-    page.get_by_label("Password (again):").fill("a long enough passphrase")
-    page.get_by_role("button", name="Sign Up").click()
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/",
-                     OutgoingMail.objects.get(recipient="ada@lakeside.edu").body).group(0)
-    page.goto(link)
-    page.get_by_role("button", name="Confirm").click()
-
-
 def test_author_registers_uploads_edits_and_meets_the_deadline(
     live_server, page, open_for_submissions, tmp_path,
 ):
     workshop = open_for_submissions
-    _sign_up(page, live_server.url)
+    sign_up_and_confirm(page, live_server.url, "Ada Author", "ada@lakeside.edu")
 
     page.get_by_role("link", name="Your submissions").click()
     page.get_by_role("link", name="Register a new paper").click()

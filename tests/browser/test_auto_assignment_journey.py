@@ -2,16 +2,10 @@ import pytest
 from playwright.sync_api import expect
 
 from reviews.models import Assignment
+from tests.browser.steps import sign_in
 from workshop.demo.loader import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page, base_url, email):
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_chair_runs_automatic_assignment_on_the_demo_and_a_pc_member_sees_new_papers(
@@ -22,7 +16,7 @@ def test_chair_runs_automatic_assignment_on_the_demo_and_a_pc_member_sees_new_pa
     before = set(Assignment.objects.values_list("submission_id", "reviewer_id"))
 
     chair = browser.new_context().new_page()
-    _sign_in(chair, live_server.url, "chair@example.org")
+    sign_in(chair, live_server.url, "chair@example.org", DEMO_PASSWORD)
     chair.goto(live_server.url + "/chair/assignments/")
     chair.get_by_role("link", name="Automatic assignment").click()
     chair.get_by_label("Reviews per paper (k)").fill("3")
@@ -38,6 +32,6 @@ def test_chair_runs_automatic_assignment_on_the_demo_and_a_pc_member_sees_new_pa
            if (a.submission_id, a.reviewer_id) not in before]
     assert new, "the proposal added no assignment"
     member = browser.new_context().new_page()
-    _sign_in(member, live_server.url, new[0].reviewer.email)
+    sign_in(member, live_server.url, new[0].reviewer.email, DEMO_PASSWORD)
     member.goto(live_server.url + "/pc/")
     expect(member.get_by_role("link", name=new[0].submission.title)).to_be_visible()

@@ -1,37 +1,16 @@
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from reviews.models import Invitation
+from tests.browser.steps import sign_in, sign_up_and_confirm
 from tests.factories import DEFAULT_PASSWORD, RoleFactory, SubmissionFactory, UserFactory
 from tests.reviews.conftest import submitted_review
-from workshop.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SCORES = {"Overall merit": "4. Weak accept", "Reviewer expertise": "3. Knowledgeable",
           "Threat model clarity and realism": "3. Clear", "Relevance to security": "3. Central",
           "Reproducibility": "2. Partly (some code or data)"}
-
-
-def _sign_in(page, base_url, email):
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-
-
-def _sign_up(page, base_url, name, email):
-    page.goto(base_url + "/accounts/signup/")
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password:", exact=True).fill("a long enough passphrase")
-    page.get_by_label("Password (again):").fill("a long enough passphrase")
-    page.get_by_role("button", name="Sign Up").click()
-    body = OutgoingMail.objects.get(recipient=email, kind="account:email_confirmation_signup").body
-    page.goto(re.search(r"https?://\S+/accounts/confirm-email/\S+/", body).group(0))
-    page.get_by_role("button", name="Confirm").click()
 
 
 def test_invited_pc_member_bids_is_assigned_drafts_submits_and_reads_the_other_reviews(
@@ -51,7 +30,7 @@ def test_invited_pc_member_bids_is_assigned_drafts_submits_and_reads_the_other_r
     Assignment.objects.create(submission=paper, reviewer=other)
 
     chair_page = browser.new_context().new_page()
-    _sign_in(chair_page, live_server.url, chair.email)
+    sign_in(chair_page, live_server.url, chair.email, DEFAULT_PASSWORD)
     chair_page.get_by_role("link", name="Chair", exact=True).click()
     chair_page.get_by_role("link", name="Program committee").click()
     chair_page.get_by_label("Name").first.fill("Pia Reviewer")
@@ -60,7 +39,7 @@ def test_invited_pc_member_bids_is_assigned_drafts_submits_and_reads_the_other_r
     expect(chair_page.get_by_text("Invitation sent to pia@pc.example.")).to_be_visible()
 
     pc_page = browser.new_context().new_page()
-    _sign_up(pc_page, live_server.url, "Pia Reviewer", "pia@pc.example")
+    sign_up_and_confirm(pc_page, live_server.url, "Pia Reviewer", "pia@pc.example")
     pc_page.goto(live_server.url + f"/pc/invitation/{Invitation.objects.get().token}/")
     pc_page.get_by_role("button", name="Accept").click()
     expect(pc_page.get_by_text("Welcome to the program committee!")).to_be_visible()
