@@ -121,7 +121,7 @@ def chair_assignment_rows(*, user) -> list[Submission]:
     rows = list(queryset)
     for row in rows:
         row.viewer_conflicted = not policy.can_manage_assignments(user, row)
-        row.conflicted_ids = {c.user_id for c in row.conflicts.all() if c.waived_by_id is None}
+        row.conflicted_ids = policy.conflicted_user_ids(row)
         row.assigned_ids = {a.reviewer_id for a in row.assignment_list}
     return rows
 

@@ -263,8 +263,7 @@ def assignment_refusal(*, submission: Submission, reviewer: User) -> str | None:
         return f"{reviewer.full_name} is not on the program committee."
     if policy.is_author(reviewer, submission):
         return f"{reviewer.full_name} is an author of #{submission.pk}."
-    conflict = next((c for c in submission.conflicts.all() if c.user_id == reviewer.pk and c.waived_by_id is None),
-                    None)
+    conflict = policy.active_conflict(reviewer, submission)
     if conflict is not None:
         return (f"{reviewer.full_name} has a conflict with #{submission.pk}: "
                 f"{conflict.get_reason_display().lower()} ({conflict.get_source_display().lower()}).")

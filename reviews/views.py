@@ -76,7 +76,6 @@ def bidding(request):
     return render(request, "reviews/bidding.html", {
         "rows": rows, "topics": topics_ordered(), "terms": VocabularyTerm.objects.order_by("kind", "position"),
         "filters": {k: request.GET.get(k, "") for k in ("topic", "term")},
-        "show_authors": False,
     })
 
 
@@ -309,7 +308,7 @@ def chair_conflicts(request):
         except services.Refused as refused:
             messages.error(request, refused.message)
         return redirect("chair_conflicts")
-    visible = [c for c in selectors.conflicts_list()]
+    visible = selectors.conflicts_list()
     managed = {s.pk for s in selectors.chair_assignment_rows(user=request.user) if not s.viewer_conflicted}
     return render(request, "reviews/chair_conflicts.html", {
         "conflicts": [c for c in visible if c.submission_id in managed],

@@ -59,12 +59,24 @@ def is_author(user, submission) -> bool:
     return any(author.email.lower() == email for author in submission.authors.all())
 
 
+def _counts(conflict) -> bool:
+    return conflict.waived_by_id is None  # a chair may waive a declared conflict
+
+
+def active_conflict(user, submission):
+    """The recorded conflict between `user` and the paper that counts, or None."""
+    return next((c for c in submission.conflicts.all() if c.user_id == user.pk and _counts(c)), None)
+
+
+def conflicted_user_ids(submission) -> set[int]:
+    """Everyone with a recorded conflict that counts (authors are conflicted too, by `is_author`)."""
+    return {c.user_id for c in submission.conflicts.all() if _counts(c)}
+
+
 def is_conflicted(user, submission) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return is_author(user, submission) or any(
-        c.user_id == user.pk and c.waived_by_id is None for c in submission.conflicts.all()
-    )
+    return is_author(user, submission) or active_conflict(user, submission) is not None
 
 
 def can_view_submission(user, submission, *, phase: Phase) -> bool:
