@@ -68,12 +68,9 @@ def bidding(request):
     rows = selectors.bidding_rows(user=request.user, workshop=workshop,
                                   topic=_int_or_none(request.GET.get("topic")),
                                   term=_int_or_none(request.GET.get("term")))
-    for row in rows:
-        row.bid_form = BidForm(prefix=f"p{row.pk}", initial={
-            "preference": row.my_bid.preference if row.my_bid else "",
-            "expertise": row.my_bid.expertise if row.my_bid else None,
-        })
     return render(request, "reviews/bidding.html", {
+        "preferences": BidForm.base_fields["preference"].choices,
+        "levels": BidForm.base_fields["expertise"].choices,
         "rows": rows, "topics": topics_ordered(), "terms": VocabularyTerm.objects.order_by("kind", "position"),
         "filters": {k: request.GET.get(k, "") for k in ("topic", "term")},
     })
