@@ -4,8 +4,8 @@ import csv
 from collections import defaultdict
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from reviews import auto
@@ -32,9 +32,10 @@ def auto_start(request):
 
 
 def _own_run(request, pk) -> AssignmentRun:
-    """A chair sees only their own runs: another chair's run may cover papers
-    this one is conflicted with."""
-    return get_object_or_404(AssignmentRun, pk=pk, created_by=request.user)
+    run = AssignmentRun.objects.filter(pk=pk).first()
+    if run is None or not policy.can_view_assignment_run(request.user, run):
+        raise Http404("No such run")
+    return run
 
 
 @require(policy.is_chair)

@@ -251,3 +251,9 @@ def can_manage_assignments(user, submission) -> bool:
 
 def can_invite_pc(user) -> bool:
     return is_chair(user)
+
+
+def can_view_assignment_run(user, run) -> bool:
+    """A chair sees only their own automatic-assignment runs: another chair's
+    run may cover papers this one is conflicted with."""
+    return is_chair(user) and run.created_by_id == user.pk
