@@ -14,7 +14,7 @@ from reviews.models import Assignment, AssignmentRun, PcProfile, RunStatus, Topi
 from reviews.models import Bid as BidRow
 from reviews.services import Refused, assignment_add
 from submissions.models import Submission
-from submissions.selectors import _with_related
+from submissions.selectors import with_related
 from workshop import policy
 from workshop.models import RoleName, User, VocabularyKind
 
@@ -44,7 +44,7 @@ def _recent_papers(text: str) -> list[tuple[str, str]]:
 
 
 def _inputs(by: User):
-    papers = [p for p in _with_related(Submission.objects.filter(withdrawn_at__isnull=True)).order_by("pk")
+    papers = [p for p in with_related(Submission.objects.filter(withdrawn_at__isnull=True)).order_by("pk")
               if policy.can_manage_assignments(by, p)]
     reviewers = list(User.objects.filter(roles__name=RoleName.PC, is_active=True).distinct().order_by("pk"))
     return papers, reviewers
@@ -150,7 +150,7 @@ def run_apply(*, run: AssignmentRun, by: User) -> tuple[int, int]:
     if run.status != RunStatus.DONE:
         raise Refused("Only a finished proposal can be applied.")
     proposed = {(p["paper"], p["reviewer"]) for p in run.result["pairs"]}
-    papers = {p.pk: p for p in _with_related(Submission.objects.filter(pk__in={p for p, _ in proposed}))}
+    papers = {p.pk: p for p in with_related(Submission.objects.filter(pk__in={p for p, _ in proposed}))}
     people = {u.pk: u for u in User.objects.filter(pk__in={r for _, r in proposed})}
     added = removed = 0
     with transaction.atomic():
@@ -160,9 +160,11 @@ def run_apply(*, run: AssignmentRun, by: User) -> tuple[int, int]:
         current = set(Assignment.objects.values_list("submission_id", "reviewer_id"))
         if run.params["mode"] != "ensure":
             started = set(Submission.objects.filter(reviews__isnull=False).values_list("pk", "reviews__reviewer"))
-            for paper_id, reviewer_id in current - proposed - started:
-                submission = _with_related(Submission.objects.filter(pk=paper_id)).first()
-                if submission is not None and policy.can_manage_assignments(by, submission):
+            dropped = current - proposed - started
+            managed = {s.pk for s in with_related(Submission.objects.filter(pk__in={p for p, _ in dropped}))
+                       if policy.can_manage_assignments(by, s)}
+            for paper_id, reviewer_id in dropped:
+                if paper_id in managed:
                     Assignment.objects.filter(submission_id=paper_id, reviewer_id=reviewer_id).delete()
                     removed += 1
         for paper_id, reviewer_id in sorted(proposed - current):

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 
 from reviews.models import Assignment, Bid, Comment, Invitation, Review, ReviewField, TopicExpertise
 from submissions.models import Conflict, Submission
-from submissions.selectors import _with_related
+from submissions.selectors import with_related
 from workshop import policy
 from workshop.models import RoleName, User
 from workshop.phases import phase_at
@@ -27,7 +27,7 @@ def bidding_rows(*, user, workshop, topic: int | None = None, term: int | None =
     score), best match first. Conflicted papers never appear."""
     levels = dict(TopicExpertise.objects.filter(user=user).values_list("topic_id", "level"))
     bids = {b.submission_id: b for b in Bid.objects.filter(user=user)}
-    queryset = _with_related(Submission.objects.filter(withdrawn_at__isnull=True))
+    queryset = with_related(Submission.objects.filter(withdrawn_at__isnull=True))
     if topic:
         queryset = queryset.filter(topics__id=topic)
     if term:
@@ -43,7 +43,7 @@ def bidding_rows(*, user, workshop, topic: int | None = None, term: int | None =
 
 def assignments_of(*, user) -> list[Submission]:
     """The papers assigned to `user`, each with `.my_review` (or None)."""
-    papers = _with_related(Submission.objects.filter(assignments__reviewer=user)).order_by("pk")
+    papers = with_related(Submission.objects.filter(assignments__reviewer=user)).order_by("pk")
     rows = [p for p in papers if policy.can_review(user, p)]
     for row in rows:
         row.my_review = policy.own_review(user, row)
@@ -113,7 +113,7 @@ def pc_loads(rows: list[Submission]) -> list[User]:
 def chair_assignment_rows(*, user) -> list[Submission]:
     """Papers with reviewers, for the assignment page. Rows the chair is
     conflicted with are marked and carry nothing else."""
-    queryset = _with_related(Submission.objects.filter(withdrawn_at__isnull=True)).prefetch_related(
+    queryset = with_related(Submission.objects.filter(withdrawn_at__isnull=True)).prefetch_related(
         Prefetch("assignments", to_attr="assignment_list",
                  queryset=Assignment.objects.select_related("reviewer")),
         Prefetch("bids", to_attr="bid_list", queryset=Bid.objects.select_related("user")),

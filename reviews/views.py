@@ -20,7 +20,7 @@ from reviews.offline import OfflineField, OfflineParseError, parse_offline_form,
 from submissions.models import Conflict, ConflictReason
 from submissions.selectors import submission_visible_or_404
 from workshop import policy
-from workshop.http import require
+from workshop.http import int_or_none, require
 from workshop.markdown import render_markdown
 from workshop.models import User, VocabularyTerm
 from workshop.selectors import pc_members, topics_ordered, workshop_current
@@ -55,19 +55,13 @@ def pc_profile(request):
     return render(request, "reviews/pc_profile.html", {"form": form})
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
 
 @require(policy.is_pc_member)
 def bidding(request):
     workshop = workshop_current()
     rows = selectors.bidding_rows(user=request.user, workshop=workshop,
-                                  topic=_int_or_none(request.GET.get("topic")),
-                                  term=_int_or_none(request.GET.get("term")))
+                                  topic=int_or_none(request.GET.get("topic")),
+                                  term=int_or_none(request.GET.get("term")))
     return render(request, "reviews/bidding.html", {
         "preferences": BidForm.base_fields["preference"].choices,
         "levels": BidForm.base_fields["expertise"].choices,
@@ -146,7 +140,7 @@ def review_edit(request, number):
         try:
             review = services.review_save(
                 review=review, by=request.user, values=form.cleaned_data,
-                expected_version=_int_or_none(request.POST.get("version")) or 0,
+                expected_version=int_or_none(request.POST.get("version")) or 0,
                 submit="submit" in request.POST, workshop=workshop, fields=fields,
             )
         except services.Refused as refused:
@@ -288,7 +282,7 @@ def chair_pc_resend(request, pk):
 def chair_conflicts(request):
     workshop = workshop_current()
     if request.method == "POST":
-        submission = submission_visible_or_404(user=request.user, number=_int_or_none(request.POST.get("paper")) or 0,
+        submission = submission_visible_or_404(user=request.user, number=int_or_none(request.POST.get("paper")) or 0,
                                                workshop=workshop)
         try:
             if "waive" in request.POST:
@@ -319,9 +313,9 @@ def chair_conflicts(request):
 def chair_assignments(request):
     workshop = workshop_current()
     if request.method == "POST" and "paper" in request.POST:
-        submission = submission_visible_or_404(user=request.user, number=_int_or_none(request.POST.get("paper")) or 0,
+        submission = submission_visible_or_404(user=request.user, number=int_or_none(request.POST.get("paper")) or 0,
                                                workshop=workshop)
-        person = get_object_or_404(User, pk=_int_or_none(request.POST.get("reviewer")) or 0)
+        person = get_object_or_404(User, pk=int_or_none(request.POST.get("reviewer")) or 0)
         try:
             if "unassign" in request.POST:
                 services.assignment_remove(submission=submission, reviewer=person, by=request.user)

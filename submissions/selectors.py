@@ -8,7 +8,7 @@ from workshop import policy
 from workshop.phases import phase_at
 
 
-def _with_related(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+def with_related(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
     return queryset.prefetch_related(
         "authors",
         "conflicts",
@@ -29,12 +29,12 @@ def submissions_of_author(*, user) -> list[Submission]:
     ids = Submission.objects.filter(
         Q(created_by=user) | Q(authors__email__iexact=user.email)
     ).values("pk")
-    return list(_with_related(Submission.objects.filter(pk__in=ids)).order_by("pk"))
+    return list(with_related(Submission.objects.filter(pk__in=ids)).order_by("pk"))
 
 
 def submission_visible_or_404(*, user, number: int, workshop) -> Submission:
     """The paper, if `user` may see it; otherwise the same 404 as a missing paper."""
-    submission = _with_related(Submission.objects.filter(pk=number)).first()
+    submission = with_related(Submission.objects.filter(pk=number)).first()
     if submission is None or not policy.can_view_submission(user, submission, phase=phase_at(workshop)):
         raise Http404("No such submission")
     return submission
@@ -44,7 +44,7 @@ def submissions_for_chair(*, user, topic: int | None = None, term: int | None = 
                           status: str | None = None) -> list[Submission]:
     """Every paper, for the chair list. Rows the chair is conflicted with are
     marked `viewer_conflicted`; the page shows those as a title only."""
-    queryset = _with_related(Submission.objects.all()).order_by("pk")
+    queryset = with_related(Submission.objects.all()).order_by("pk")
     if topic:
         queryset = queryset.filter(topics__id=topic)
     if term:

@@ -16,7 +16,7 @@ from submissions import selectors, services
 from submissions.forms import AuthorFormSet, PdfUploadForm, SubmissionForm, initial_for
 from submissions.models import SubmissionStatus
 from workshop import policy
-from workshop.http import require
+from workshop.http import int_or_none, require
 from workshop.models import VocabularyKind, VocabularyTerm
 from workshop.phases import upcoming_deadlines
 from workshop.selectors import pc_members, topics_ordered, workshop_current
@@ -206,18 +206,12 @@ def submission_revive(request, number):
                           "Paper #{number} is back in the workshop.")
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
 
 def _chair_rows(request):
     status = request.GET.get("status")
     return selectors.submissions_for_chair(
-        user=request.user, topic=_int_or_none(request.GET.get("topic")),
-        term=_int_or_none(request.GET.get("term")),
+        user=request.user, topic=int_or_none(request.GET.get("topic")),
+        term=int_or_none(request.GET.get("term")),
         status=status if status in SubmissionStatus.values else None,
     )
 

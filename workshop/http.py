@@ -25,3 +25,11 @@ def require(predicate):
         return wrapped
 
     return decorator
+
+
+def int_or_none(value) -> int | None:
+    """A tampered or missing id becomes None, never a 500."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from reviews.models import Assignment, Review, ReviewStatus
 from submissions.models import Conflict, Submission
-from submissions.selectors import _with_related
+from submissions.selectors import with_related
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 
 PERSONAS = ["author", "coauthor", "other_author", "reviewer_before", "reviewer_after", "unassigned_pc",
@@ -59,4 +59,4 @@ def pc_world(reviewing_workshop):
     for name in ("reviewer_before", "reviewer_after"):
         Assignment.objects.create(submission=paper, reviewer=people[name])
     submitted_review(paper, people["reviewer_after"])
-    return people, _with_related(Submission.objects.filter(pk=paper.pk)).get()
+    return people, with_related(Submission.objects.filter(pk=paper.pk)).get()

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from submissions.models import Conflict, PdfKind, PdfVersion, Submission
-from submissions.selectors import _with_related
+from submissions.selectors import with_related
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from workshop import policy
 from workshop.models import Phase
@@ -30,7 +30,7 @@ def world(workshop):
                               uploaded_by=people["author"])
     for name in ("conflicted_pc", "conflicted_chair"):
         Conflict.objects.create(submission=paper, user=people[name], reason="advisor", source="author")
-    return people, _with_related(Submission.objects.filter(pk=paper.pk)).get()
+    return people, with_related(Submission.objects.filter(pk=paper.pk)).get()
 
 
 VIEW_SUBMISSION = {

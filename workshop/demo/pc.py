@@ -5,7 +5,7 @@ from reviews import services
 from reviews.models import Bid, Review
 from reviews.selectors import review_fields
 from submissions.models import Submission
-from submissions.selectors import _with_related
+from submissions.selectors import with_related
 from workshop.models import Topic, User, VocabularyTerm
 
 PROFILES = {
@@ -59,4 +59,4 @@ def load_demo_pc(workshop) -> None:
 
 
 def _fresh(paper):
-    return _with_related(Submission.objects.filter(pk=paper.pk)).get()
+    return with_related(Submission.objects.filter(pk=paper.pk)).get()
