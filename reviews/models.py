@@ -152,9 +152,16 @@ class ReviewStatus(models.TextChoices):
 
 
 class Review(models.Model):
+    """Created by the reviewer's first save, never by opening the form.
+
+    `values` are the submitted answers, the only ones anybody else reads;
+    `draft_values` are the reviewer's private working copy (autosaves, "Save
+    draft", and edits of a submitted review until "Update review")."""
+
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
-    values = models.JSONField(default=dict)
+    values = models.JSONField(default=dict, blank=True)
+    draft_values = models.JSONField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     submitted_at = models.DateTimeField(null=True, blank=True)
     is_late = models.BooleanField(default=False)
@@ -171,6 +178,16 @@ class Review(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ReviewStatus.SUBMITTED
+
+    @property
+    def has_pending_changes(self) -> bool:
+        """A submitted review with edits its reviewer has not published yet."""
+        return self.is_submitted and self.draft_values is not None
+
+    @property
+    def working_values(self) -> dict:
+        """What the reviewer's own form shows."""
+        return self.draft_values if self.draft_values is not None else self.values
 
 
 class ReviewVersion(models.Model):

@@ -22,6 +22,12 @@ def review_fields() -> list[ReviewField]:
     return fields
 
 
+def own_review_or_new(*, submission, user) -> Review:
+    """The user's review of the paper, or an unsaved blank one: opening the
+    form creates nothing (the first save does)."""
+    return policy.own_review(user, submission) or Review(submission=submission, reviewer=user)
+
+
 def bidding_rows(*, user, workshop, topic: int | None = None, term: int | None = None) -> list[Submission]:
     """Papers `user` may bid on, each with `.my_bid` and `.match` (topic-expertise
     score), best match first. Conflicted papers never appear."""

@@ -285,7 +285,7 @@ def assignment_add(*, submission: Submission, reviewer: User, by: User) -> Assig
         except IntegrityError:
             return Assignment.objects.get(submission=submission, reviewer=reviewer)
         link = _absolute(reverse("review_edit", args=[submission.pk]))
-        mail_queue(to=reviewer.email, kind="pc:assignment", related=assignment,
+        mail_queue(to=reviewer.email, kind="pc:assignment", paper=submission.pk, related=assignment,
                    subject=f"[MLSec] Please review #{submission.pk}: {submission.title}"[:300],
                    body=(f"Dear {reviewer.full_name},\n\nYou are assigned to review paper #{submission.pk}, "
                          f"\"{submission.title}\".\n\nYour review form: {link}\n"))
@@ -353,20 +353,37 @@ def assignments_apply(*, text: str, by: User) -> int:
 # --- Reviews ------------------------------------------------------------------------
 
 
-def review_for(*, submission: Submission, reviewer: User) -> Review:
-    review, _ = Review.objects.get_or_create(submission=submission, reviewer=reviewer)
-    return review
-
-
 def review_missing_fields(values: dict, fields: list[ReviewField]) -> list[str]:
     return [f.label for f in fields if f.required and not str(values.get(f.key, "")).strip()]
 
 
-def review_save(*, review: Review, by: User, values: dict, expected_version: int, submit: bool,
+_STALE = ("This review was saved from another tab or window since you opened it. Reload to see the newest "
+          "text; copy anything you want to keep first.")
+
+
+def _locked_review(*, submission: Submission, reviewer: User, expected_version: int) -> Review:
+    """The reviewer's review, locked, created on the first save; refuses a stale copy."""
+    review = Review.objects.select_for_update().filter(submission=submission, reviewer=reviewer).first()
+    if review is None and expected_version == 0:
+        try:
+            with transaction.atomic():
+                return Review.objects.create(submission=submission, reviewer=reviewer)
+        except IntegrityError:  # a first save from another tab won the race
+            pass
+    if review is None or review.version != expected_version:
+        raise Refused(_STALE)
+    return review
+
+
+def review_save(*, submission: Submission, by: User, values: dict, expected_version: int, submit: bool,
                 workshop: Workshop, fields: list[ReviewField]) -> Review:
-    """Save a draft (autosave) or submit. A save from a stale copy is refused
+    """Save the reviewer's private draft (autosave, "Save draft"), or submit.
+
+    Only submitting publishes: the answers others read change only then, and
+    only then is a version kept. Edits of a submitted review stay a private
+    draft until the reviewer updates it. A save from a stale copy is refused,
     so a second tab never overwrites newer text."""
-    refusal = policy.review_edit_refusal(by, review.submission, workshop)
+    refusal = policy.review_edit_refusal(by, submission, workshop)
     if refusal:
         raise Refused(refusal)
     clean = {f.key: str(values.get(f.key, "")).strip() for f in fields}
@@ -374,26 +391,40 @@ def review_save(*, review: Review, by: User, values: dict, expected_version: int
         allowed = {value for value, _label in f.options}
         if f.kind != "text" and clean[f.key] and clean[f.key] not in allowed:
             raise Refused(f'"{clean[f.key]}" is not a valid answer for {f.label}.')
-    submitting = submit or review.is_submitted
-    if submitting:
+    if submit:
         missing = review_missing_fields(clean, fields)
         if missing:
             raise Refused(f"Please fill in: {', '.join(missing)}.")
     now = timezone.now()
     with transaction.atomic():
-        updated = Review.objects.filter(pk=review.pk, version=expected_version).update(version=F("version") + 1)
-        if not updated:
-            raise Refused("This review was saved from another tab or window since you opened it. Reload to see "
-                          "the newest text; copy anything you want to keep first.")
-        review.version = expected_version + 1
-        review.values = clean
-        if submitting and not review.is_submitted:
-            review.status = ReviewStatus.SUBMITTED
-            review.submitted_at = now
-            review.is_late = bool(workshop.review_deadline and now > workshop.review_deadline)
-        review.save(update_fields=["values", "status", "submitted_at", "is_late", "updated_at"])
-        if submitting:
+        review = _locked_review(submission=submission, reviewer=by, expected_version=expected_version)
+        review.version += 1
+        if submit:
+            review.values, review.draft_values = clean, None
+            if not review.is_submitted:
+                review.status = ReviewStatus.SUBMITTED
+                review.submitted_at = now
+                review.is_late = bool(workshop.review_deadline and now > workshop.review_deadline)
             ReviewVersion.objects.create(review=review, values=clean, status=review.status)
+        else:
+            review.draft_values = clean
+        review.save()
+    return review
+
+
+def review_discard_changes(*, submission: Submission, by: User, expected_version: int,
+                           workshop: Workshop) -> Review:
+    """Drop the private edits of a submitted review; the submitted text stays."""
+    refusal = policy.review_edit_refusal(by, submission, workshop)
+    if refusal:
+        raise Refused(refusal)
+    with transaction.atomic():
+        review = _locked_review(submission=submission, reviewer=by, expected_version=expected_version)
+        if not review.has_pending_changes:
+            return review
+        review.version += 1
+        review.draft_values = None
+        review.save(update_fields=["version", "draft_values", "updated_at"])
     return review
 
 
@@ -413,7 +444,7 @@ def comment_add(*, submission: Submission, by: User, body: str, chairs_only: boo
             reader = assignment.reviewer
             if reader.pk == by.pk or not policy.can_view_comment(reader, comment, submission, workshop=workshop):
                 continue
-            mail_queue(to=reader.email, kind="pc:comment", related=comment,
+            mail_queue(to=reader.email, kind="pc:comment", paper=submission.pk, related=comment,
                        subject=f"[MLSec] New comment on #{submission.pk}",
                        body=f"A new comment was posted on paper #{submission.pk}, \"{submission.title}\".\n\n"
                             f"Read it: {link}\n")

@@ -133,28 +133,41 @@ def _offline_fields(fields: list[ReviewField]) -> list[OfflineField]:
 def review_edit(request, number):
     workshop, submission = _reviewable(request, number)
     fields = selectors.review_fields()
-    review = services.review_for(submission=submission, reviewer=request.user)
-    form = ReviewForm(request.POST or None, fields=fields, initial=review.values)
+    review = selectors.own_review_or_new(submission=submission, user=request.user)
+    form = ReviewForm(request.POST or None, fields=fields, initial=review.working_values)
+    missing = []
     if request.method == "POST" and form.is_valid():
         autosave = request.POST.get("autosave") == "1"
+        version = int_or_none(request.POST.get("version")) or 0
         try:
+            if "discard" in request.POST:
+                review = services.review_discard_changes(submission=submission, by=request.user,
+                                                         expected_version=version, workshop=workshop)
+                messages.info(request, "Your changes are discarded; the submitted review is unchanged.")
+                return redirect("review_edit", number=submission.pk)
+            submit, was_submitted = "submit" in request.POST, review.is_submitted
             review = services.review_save(
-                review=review, by=request.user, values=form.cleaned_data,
-                expected_version=int_or_none(request.POST.get("version")) or 0,
-                submit="submit" in request.POST, workshop=workshop, fields=fields,
+                submission=submission, by=request.user, values=form.cleaned_data, expected_version=version,
+                submit=submit, workshop=workshop, fields=fields,
             )
         except services.Refused as refused:
             if autosave:
                 return render(request, "reviews/partials/autosave.html", {"error": refused.message})
             messages.error(request, refused.message)
+            missing = services.review_missing_fields(form.cleaned_data, fields) if "submit" in request.POST else []
         else:
             if autosave:
                 return render(request, "reviews/partials/autosave.html", {"review": review})
-            messages.success(request, "Review submitted." if review.is_submitted and "submit" in request.POST
-                             else "Draft saved.")
+            if submit:
+                messages.success(request, "Review updated." if was_submitted else "Review submitted.")
+            elif review.is_submitted:
+                messages.info(request, "Changes saved privately. Others still see your submitted review until you "
+                                       "click “Update review”.")
+            else:
+                messages.success(request, "Draft saved.")
             return redirect("review_edit", number=submission.pk)
     return render(request, "reviews/review_form.html", {
-        "submission": submission, "review": review, "form": form,
+        "submission": submission, "review": review, "form": form, "missing": missing,
         "refusal": policy.review_edit_refusal(request.user, submission, workshop),
         "others": selectors.reviews_visible_to(user=request.user, submission=submission, workshop=workshop)
         if review.is_submitted else [],
@@ -174,10 +187,10 @@ def review_preview(request, number):
 @login_required
 def review_offline_download(request, number):
     workshop, submission = _reviewable(request, number)
-    review = services.review_for(submission=submission, reviewer=request.user)
+    review = selectors.own_review_or_new(submission=submission, user=request.user)
     try:
         text = render_offline_form(fields=_offline_fields(selectors.review_fields()), number=submission.pk,
-                                   title=submission.title, values=review.values, workshop=str(workshop))
+                                   title=submission.title, values=review.working_values, workshop=str(workshop))
     except ValueError:
         messages.error(request, "Your review has a line starting with ==+== or ==-==, which the offline form "
                                 "cannot hold. Edit it here, or change that line first.")
@@ -199,12 +212,13 @@ def review_offline_upload(request, number):
         messages.error(request, "That file is too large to be a review form.")
         return redirect("review_edit", number=submission.pk)
     fields = selectors.review_fields()
-    review = services.review_for(submission=submission, reviewer=request.user)
+    review = selectors.own_review_or_new(submission=submission, user=request.user)
     try:
         values = parse_offline_form(upload.read().decode("utf-8", errors="replace"),
                                     fields=_offline_fields(fields), number=submission.pk)
-        services.review_save(review=review, by=request.user, values=values, expected_version=review.version,
-                             submit="submit" in request.POST, workshop=workshop, fields=fields)
+        services.review_save(submission=submission, by=request.user, values=values,
+                             expected_version=review.version, submit="submit" in request.POST,
+                             workshop=workshop, fields=fields)
     except OfflineParseError as error:
         messages.error(request, f"Nothing was saved. {error}")
     except services.Refused as refused:

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from submissions.models import PdfKind, PdfVersion, Submission
 from workshop import policy
+from workshop.models import OutgoingMail
 from workshop.phases import phase_at
 
 
@@ -59,3 +60,26 @@ def submissions_for_chair(*, user, topic: int | None = None, term: int | None = 
 
 def pdf_versions(*, submission: Submission) -> QuerySet[PdfVersion]:
     return submission.pdf_versions.order_by("kind", "-uploaded_at", "-id")
+
+
+def conflicted_numbers(*, user) -> QuerySet:
+    """Numbers of the papers `user` is conflicted with (authors included), as a subquery."""
+    return Submission.objects.filter(policy.conflicted_submissions_q(user)).values("pk")
+
+
+def mails_visible_to(*, user, status: str | None = None) -> QuerySet[OutgoingMail]:
+    """The outbox as `user` may see it, newest first: mails about papers they
+    are conflicted with are left out in the query, before any paging."""
+    if not policy.can_view_outbox(user):
+        return OutgoingMail.objects.none()
+    mails = OutgoingMail.objects.filter(
+        Q(paper_number__isnull=True) | ~Q(paper_number__in=conflicted_numbers(user=user))
+    ).order_by("-created_at", "-id")
+    return mails.filter(status=status) if status else mails
+
+
+def mail_visible_or_404(*, user, public_id) -> OutgoingMail:
+    mail = mails_visible_to(user=user).filter(public_id=public_id).first()
+    if mail is None:
+        raise Http404("No such mail")
+    return mail

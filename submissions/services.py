@@ -80,7 +80,7 @@ def _queue_receipt(submission: Submission, *, event: str) -> None:
     subject = f"[MLSec] #{submission.pk} {event}: {submission.title}"[:300]
     for author in submission.authors.all():
         mail_queue(to=author.email, subject=subject, body=body, kind="submission:receipt",
-                   related=submission)
+                   paper=submission.pk, related=submission)
 
 
 def submission_create(*, by: User, data: SubmissionData, token: str, workshop: Workshop,

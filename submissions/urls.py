@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions import views
+from submissions import outbox_views, views
 
 urlpatterns = [
     path("submissions/", views.dashboard, name="submissions_dashboard"),
@@ -15,4 +15,7 @@ urlpatterns = [
     path("submissions/<int:number>/extension/", views.extension_set, name="submission_extension"),
     path("chair/submissions/", views.chair_list, name="chair_submissions"),
     path("chair/submissions.csv", views.chair_csv, name="chair_submissions_csv"),
+    path("chair/outbox/", outbox_views.outbox, name="outbox"),
+    path("chair/outbox/<uuid:public_id>/", outbox_views.outbox_detail, name="outbox_detail"),
+    path("chair/outbox/<uuid:public_id>/retry/", outbox_views.outbox_retry, name="outbox_retry"),
 ]

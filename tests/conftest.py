@@ -1,9 +1,12 @@
 """Personas (healthchecks' alice/bob style) and shared test wiring."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.test import Client
+import redis
+from django.conf import settings as django_settings
+from django.test import Client, override_settings
 
 from tests.factories import RoleFactory, UserFactory
 from workshop.celery import app as celery_app
@@ -12,8 +15,35 @@ from workshop.selectors import workshop_current
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop + Django ORM
 
 
+# The test session's own Redis database, flushed at start: allauth's rate-limit
+# keys and Celery's queues from an earlier run (or from the app) never leak in.
+TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "15"))
+
+
+def _own_redis_url(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{TEST_REDIS_DB}"))
+
+
 @pytest.fixture(autouse=True, scope="session")
-def _celery_eager():
+def _own_state(tmp_path_factory):
+    """Tests own their media folder and, when Redis is configured, a Redis database."""
+    overrides = {"MEDIA_ROOT": tmp_path_factory.mktemp("media")}
+    if django_settings.REDIS_URL:
+        url = _own_redis_url(django_settings.REDIS_URL)
+        redis.Redis.from_url(url).flushdb()
+        overrides.update(
+            REDIS_URL=url, CELERY_BROKER_URL=url, CELERY_RESULT_BACKEND=url,
+            CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}},
+        )
+        os.environ["REDIS_URL"] = url  # for the Celery workers tests/integration starts
+        celery_app.conf.broker_url = url
+        celery_app.conf.result_backend = url
+    with override_settings(**overrides):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager(_own_state):
     """Unit tests run Celery tasks in-process; tests/integration starts a real worker."""
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True

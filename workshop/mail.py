@@ -9,6 +9,7 @@ mid-send rolls back, leaving the mail queued for the sweep to pick up."""
 import logging
 import smtplib
 import socket
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,17 +27,26 @@ class TransientMailError(Exception):
     """Delivery failed in a way worth retrying (network, 4xx reply)."""
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    """A header value that cannot fail: control characters (a CR/LF in a
+    title, say) become spaces, runs of spaces one."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())[:limit]
+
+
 def mail_queue(
     *,
     to: str,
     subject: str,
     body: str,
     kind: str,
+    paper: int | None = None,
     html_body: str = "",
     related: Model | None = None,
 ) -> OutgoingMail:
+    """`paper` is the number of the paper the mail is about (None for
+    workshop-wide mail): the outbox shows it only to who may see that paper."""
     mail = OutgoingMail(
-        recipient=to, subject=subject[:300], body=body, html_body=html_body, kind=kind
+        recipient=to, subject=one_line(subject), body=body, html_body=html_body, kind=kind, paper_number=paper,
     )
     if related is not None:
         mail.related = related
@@ -65,11 +75,11 @@ def _is_transient(error: Exception) -> bool:
 
 def _message_for(mail: OutgoingMail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=mail.subject,
+        subject=one_line(mail.subject),  # rows written before subjects were cleaned
         body=mail.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.recipient],
-        headers={"X-Workshop-Mail-Id": str(mail.pk)},
+        headers={"X-Workshop-Mail-Id": str(mail.public_id)},
     )
     if mail.html_body:
         message.attach_alternative(mail.html_body, "text/html")

@@ -1,6 +1,8 @@
 """Workshop-wide models: the one Workshop of this deployment, its vocabularies,
 people and roles, and the mail outbox."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -237,8 +239,14 @@ class MailStatus(models.TextChoices):
 
 class OutgoingMail(models.Model):
     """Every email the app sends is first a row here, written in the same
-    transaction as the change that caused it; a Celery task delivers it."""
+    transaction as the change that caused it; a Celery task delivers it.
 
+    `paper_number` names the paper a mail is about, so the policy can hide it
+    from people who may not see that paper's authors or reviewers; pages
+    address a mail by its `public_id`, never by its sequential id."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    paper_number = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     recipient = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()

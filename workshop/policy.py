@@ -4,6 +4,8 @@ Predicates are small and pure over (user, object, phase). Views, selectors,
 exports, mails and PDF builders ask here; nothing else decides. Hidden objects
 are answered with 404 by the callers (see `workshop.http.get_visible_or_404`)."""
 
+from django.db.models import Q
+
 from workshop.models import AnonymityMode, Phase, RoleName
 from workshop.phases import phase_at
 from workshop.selectors import role_names_of
@@ -32,6 +34,16 @@ def can_view_outbox(user) -> bool:
 
 def can_manage_roles(user) -> bool:
     return is_chair(user)
+
+
+def can_view_mail(user, mail, submission=None) -> bool:
+    """A mail about a paper tells who wrote it (receipts) or who reviews it
+    (assignments, comments): a chair sees it, recipient included, only if
+    they may see that paper's authors and reviewers, i.e. manage it. The
+    outbox list applies the same rule as a query (`conflicted_submissions_q`)."""
+    if not can_view_outbox(user):
+        return False
+    return mail.paper_number is None or (submission is not None and can_manage_submission(user, submission))
 
 
 def can_view_mail_body(user, mail) -> bool:
@@ -71,6 +83,16 @@ def active_conflict(user, submission):
 def conflicted_user_ids(submission) -> set[int]:
     """Everyone with a recorded conflict that counts (authors are conflicted too, by `is_author`)."""
     return {c.user_id for c in submission.conflicts.all() if _counts(c)}
+
+
+def conflicted_submissions_q(user) -> Q:
+    """`is_conflicted` as a filter on submissions, for lists that must leave
+    hidden papers out in the database (so they cannot push visible rows off a
+    page or change a count). Kept beside the predicate it mirrors."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return (Q(created_by=user) | Q(authors__email__iexact=user.email)
+            | Q(conflicts__user=user, conflicts__waived_by__isnull=True))
 
 
 def is_conflicted(user, submission) -> bool:

@@ -3,7 +3,6 @@
 from django.db.models import QuerySet
 
 from workshop.models import (
-    OutgoingMail,
     Role,
     RoleName,
     Topic,
@@ -48,13 +47,6 @@ def role_names_of(user) -> frozenset[str]:
 
 def people_with_roles() -> QuerySet[User]:
     return User.objects.filter(is_active=True).prefetch_related("roles").order_by("full_name", "email")
-
-
-def outbox_list(*, status: str | None = None) -> QuerySet[OutgoingMail]:
-    mails = OutgoingMail.objects.all().order_by("-created_at", "-id")
-    if status:
-        mails = mails.filter(status=status)
-    return mails
 
 
 def pc_members() -> QuerySet[User]:

@@ -2,22 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from workshop import policy
 from workshop.forms import ProfileForm, RolesForm, TopicFormSet, VocabularyFormSet, WorkshopForm
 from workshop.http import require
-from workshop.mail import mail_retry
-from workshop.models import MailStatus, OutgoingMail, VocabularyKind, VocabularyTerm
+from workshop.models import VocabularyKind, VocabularyTerm
 from workshop.phases import phase_at, upcoming_deadlines
-from workshop.selectors import (
-    outbox_list,
-    people_with_roles,
-    topics_ordered,
-    workshop_current,
-)
+from workshop.selectors import people_with_roles, topics_ordered, workshop_current
 from workshop.services import roles_set
 
 
@@ -103,36 +96,3 @@ def settings_people(request):
     return render(request, "workshop/settings_people.html", {
         "form": form, "people": people_with_roles(),
     })
-
-
-@require(policy.can_view_outbox)
-def outbox(request):
-    status = request.GET.get("status") or ""
-    if status not in MailStatus.values:
-        status = ""
-    return render(request, "workshop/outbox.html", {
-        "mails": outbox_list(status=status or None)[:200],
-        "status": status,
-        "statuses": MailStatus.choices,
-    })
-
-
-@require(policy.can_view_outbox)
-def outbox_detail(request, pk):
-    mail = get_object_or_404(OutgoingMail, pk=pk)
-    return render(request, "workshop/outbox_detail.html", {
-        "mail": mail, "show_body": policy.can_view_mail_body(request.user, mail),
-    })
-
-
-@require_POST
-@require(policy.can_view_outbox)
-def outbox_retry(request, pk):
-    mail = get_object_or_404(OutgoingMail, pk=pk)
-    if mail.status != MailStatus.FAILED:
-        messages.info(request, "Only failed mails can be retried; this one is "
-                      f"{mail.get_status_display().lower()}.")
-    else:
-        mail_retry(mail=mail)
-        messages.success(request, f"Mail to {mail.recipient} queued again.")
-    return redirect("outbox_detail", pk=mail.pk)

@@ -67,14 +67,61 @@ document.addEventListener("keydown", function (event) {
   }
 });
 
-// A review submitted while an autosave is on its way would carry a stale
-// version and be refused: wait for the autosave, then submit; drop any
-// autosave still waiting on its delay.
+// Review autosave. Our own trigger rather than htmx's "input changed delay"
+// on the form: that listener only exists once htmx has processed the page, so
+// text typed before the scripts ran (a reviewer who starts at once, or a slow
+// machine) never saved. Here a form that already differs from what the server
+// sent is saved as soon as the script runs, then 3 s after each pause.
+// A submit while an autosave is on its way waits for it (the autosave bumps
+// the version the submit must carry).
 (function () {
   "use strict";
+  const DELAY_MS = 3000;
   let inflight = 0;
   let pending = null;
 
+  function isDirty(form) {
+    return Array.from(form.elements).some(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+      if (el.tagName === "TEXTAREA") return el.value !== el.defaultValue;
+      if (el.tagName === "INPUT" && el.type !== "hidden" && el.type !== "file") return el.value !== el.defaultValue;
+      return false;
+    });
+  }
+
+  function snapshot(form) {
+    const data = new FormData(form);
+    data.delete("version");
+    data.delete("csrfmiddlewaretoken");
+    return new URLSearchParams(data).toString();
+  }
+
+  function bind(form) {
+    const trigger = form.querySelector("[data-autosave]");
+    if (!trigger) return;
+    let timer = null;
+    let saved = null;  // what the server has, once we know it
+    const fire = function () {
+      timer = null;
+      const now = snapshot(form);
+      if (now === saved) return;
+      saved = now;
+      if (window.htmx) window.htmx.trigger(trigger, "autosave");
+    };
+    const schedule = function () {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(fire, DELAY_MS);
+    };
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
+    form.addEventListener("submit", function () { if (timer) clearTimeout(timer); });
+    if (isDirty(form)) schedule();
+    else saved = snapshot(form);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form").forEach(bind);
+  });
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (event.target.matches("[data-autosave]")) inflight += 1;
   });

@@ -108,3 +108,16 @@ def test_a_waived_conflict_no_longer_hides_the_paper(pc_world):
     conflict.waived_by = people["chair"]
 
     assert policy.can_view_submission(people["conflicted_pc"], paper, phase=Phase.REVIEWING) is True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PERSONAS)
+def test_conflicted_submissions_query_agrees_with_is_conflicted(pc_world, name):
+    from submissions.models import Submission
+
+    people, paper = pc_world
+    person = people[name]
+
+    in_query = Submission.objects.filter(policy.conflicted_submissions_q(person), pk=paper.pk).exists()
+
+    assert in_query == policy.is_conflicted(person, paper)

@@ -168,27 +168,24 @@ def test_bulk_assignment_is_all_or_nothing(pc_world):
 @pytest.mark.django_db
 def test_review_draft_then_stale_tab_is_refused(pc_world, workshop):
     people, paper = pc_world
-    review = services.review_for(submission=paper, reviewer=people["reviewer_before"])
     fields = review_fields()
-    services.review_save(review=review, by=people["reviewer_before"], values={"summary": "First tab"},
-                         expected_version=0, submit=False, workshop=workshop, fields=fields)
+    review = services.review_save(submission=paper, by=people["reviewer_before"], values={"summary": "First tab"},
+                                  expected_version=0, submit=False, workshop=workshop, fields=fields)
 
     with pytest.raises(services.Refused) as refused:
-        services.review_save(review=Review.objects.get(pk=review.pk), by=people["reviewer_before"],
+        services.review_save(submission=paper, by=people["reviewer_before"],
                              values={"summary": "Old tab"}, expected_version=0, submit=False, workshop=workshop,
                              fields=fields)
 
     assert "saved from another tab or window" in refused.value.message
-    assert Review.objects.get(pk=review.pk).values["summary"] == "First tab"
+    assert Review.objects.get(pk=review.pk).draft_values["summary"] == "First tab"
 
 
 @pytest.mark.django_db
 def test_review_submit_needs_the_required_fields(pc_world, workshop):
     people, paper = pc_world
-    review = services.review_for(submission=paper, reviewer=people["reviewer_before"])
-
     with pytest.raises(services.Refused) as refused:
-        services.review_save(review=review, by=people["reviewer_before"], values={"overall_merit": "4"},
+        services.review_save(submission=paper, by=people["reviewer_before"], values={"overall_merit": "4"},
                              expected_version=0, submit=True, workshop=workshop, fields=review_fields())
 
     assert refused.value.message == ("Please fill in: Reviewer expertise, Threat model clarity and realism, "
@@ -203,11 +200,10 @@ def test_review_submitted_after_the_deadline_is_marked_late_and_versions_kept(pc
     from django.utils import timezone
 
     workshop.review_deadline = timezone.now() - timedelta(hours=1)
-    review = services.review_for(submission=paper, reviewer=people["reviewer_before"])
-    review = services.review_save(review=review, by=people["reviewer_before"], values=FULL_REVIEW,
+    review = services.review_save(submission=paper, by=people["reviewer_before"], values=FULL_REVIEW,
                                   expected_version=0, submit=True, workshop=workshop, fields=review_fields())
-    services.review_save(review=review, by=people["reviewer_before"], values={**FULL_REVIEW, "overall_merit": "5"},
-                         expected_version=1, submit=False, workshop=workshop, fields=review_fields())
+    services.review_save(submission=paper, by=people["reviewer_before"], values={**FULL_REVIEW, "overall_merit": "5"},
+                         expected_version=1, submit=True, workshop=workshop, fields=review_fields())
 
     assert review.is_late is True
     assert [v.values["overall_merit"] for v in ReviewVersion.objects.filter(review=review)] == ["5", "4"]
@@ -216,10 +212,8 @@ def test_review_submitted_after_the_deadline_is_marked_late_and_versions_kept(pc
 @pytest.mark.django_db
 def test_review_with_an_invalid_score_is_refused(pc_world, workshop):
     people, paper = pc_world
-    review = services.review_for(submission=paper, reviewer=people["reviewer_before"])
-
     with pytest.raises(services.Refused) as refused:
-        services.review_save(review=review, by=people["reviewer_before"], values={"overall_merit": "9"},
+        services.review_save(submission=paper, by=people["reviewer_before"], values={"overall_merit": "9"},
                              expected_version=0, submit=False, workshop=workshop, fields=review_fields())
 
     assert refused.value.message == '"9" is not a valid answer for Overall merit.'
@@ -229,10 +223,8 @@ def test_review_with_an_invalid_score_is_refused(pc_world, workshop):
 def test_reviews_are_frozen_once_decisions_are_released(pc_world, workshop):
     people, paper = pc_world
     workshop.decisions_released = True
-    review = Review.objects.get(reviewer=people["reviewer_after"])
-
     with pytest.raises(services.Refused) as refused:
-        services.review_save(review=review, by=people["reviewer_after"], values=FULL_REVIEW,
+        services.review_save(submission=paper, by=people["reviewer_after"], values=FULL_REVIEW,
                              expected_version=0, submit=False, workshop=workshop, fields=review_fields())
 
     assert refused.value.message == "Decisions are released; reviews can no longer be changed."
@@ -266,3 +258,39 @@ def test_sharing_a_public_mail_provider_is_no_conflict(workshop):
     SubmissionFactory(authors=[("Nia", "nia@gmail.com")])
 
     assert services.conflicts_detect() == 0
+
+
+@pytest.mark.django_db
+def test_review_edits_of_a_submitted_review_stay_private_until_update(pc_world, workshop):
+    people, paper = pc_world
+    reviewer = people["reviewer_after"]
+    review = Review.objects.get(reviewer=reviewer)
+
+    services.review_save(submission=paper, by=reviewer, values={**FULL_REVIEW, "summary": "Half-typed"},
+                         expected_version=review.version, submit=False, workshop=workshop, fields=review_fields())
+
+    review.refresh_from_db()
+    assert (review.values["summary"], review.draft_values["summary"]) == ("Poisons detectors.", "Half-typed")
+    assert ReviewVersion.objects.filter(review=review).count() == 0
+
+    services.review_save(submission=paper, by=reviewer, values={**FULL_REVIEW, "summary": "Finished"},
+                         expected_version=review.version, submit=True, workshop=workshop, fields=review_fields())
+
+    review.refresh_from_db()
+    assert (review.values["summary"], review.draft_values) == ("Finished", None)
+    assert ReviewVersion.objects.filter(review=review).count() == 1
+
+
+@pytest.mark.django_db
+def test_review_discard_changes_keeps_the_submitted_text(pc_world, workshop):
+    people, paper = pc_world
+    reviewer = people["reviewer_after"]
+    review = services.review_save(submission=paper, by=reviewer, values={**FULL_REVIEW, "summary": "Oops"},
+                                  expected_version=0, submit=False, workshop=workshop, fields=review_fields())
+
+    services.review_discard_changes(submission=paper, by=reviewer, expected_version=review.version,
+                                    workshop=workshop)
+
+    review.refresh_from_db()
+    assert (review.values["summary"], review.draft_values, review.working_values["summary"]) == (
+        "Poisons detectors.", None, "Poisons detectors.")

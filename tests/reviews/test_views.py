@@ -87,6 +87,40 @@ def test_review_autosave_then_reload_finds_the_draft(client_for, pc_world):
 
 
 @pytest.mark.django_db
+def test_opening_the_review_form_creates_no_review(client_for, pc_world):
+    people, paper = pc_world
+    client = client_for(people["reviewer_before"])
+
+    client.get(reverse("review_edit", args=[paper.pk]))
+    client.get(reverse("review_offline", args=[paper.pk]))
+    home = client.get(reverse("pc_home")).content.decode()
+
+    assert Review.objects.filter(reviewer=people["reviewer_before"]).count() == 0
+    assert "Not started — write it" in home
+
+
+@pytest.mark.django_db
+def test_autosave_of_a_submitted_review_is_not_shown_to_co_reviewers(client_for, pc_world):
+    people, paper = pc_world
+    Assignment.objects.create(submission=paper, reviewer=people["unassigned_pc"])
+    submitted_review(paper, people["unassigned_pc"], summary="Co-reviewer's own.")
+    author_of_review = client_for(people["reviewer_after"])
+    url = reverse("review_edit", args=[paper.pk])
+    version = Review.objects.get(reviewer=people["reviewer_after"]).version
+
+    saved = author_of_review.post(url, {**FULL_REVIEW, "summary": "Half-typed second thou", "version": version,
+                                        "autosave": "1"}, HTTP_HX_REQUEST="true")
+    seen = client_for(people["unassigned_pc"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+    own = author_of_review.get(url).content.decode()
+
+    assert "Changes saved privately" in saved.content.decode()
+    assert "Half-typed second thou" not in seen
+    assert "Poisons detectors." in seen
+    assert "Half-typed second thou" in own
+    assert "changes that only you can see" in own
+
+
+@pytest.mark.django_db
 def test_review_autosave_from_a_stale_tab_says_so(client_for, pc_world):
     people, paper = pc_world
     client = client_for(people["reviewer_before"])
@@ -96,7 +130,7 @@ def test_review_autosave_from_a_stale_tab_says_so(client_for, pc_world):
     stale = client.post(url, {"summary": "Tab two", "version": 0, "autosave": "1"}, HTTP_HX_REQUEST="true")
 
     assert "saved from another tab or window" in stale.content.decode()
-    assert Review.objects.get(reviewer=people["reviewer_before"]).values["summary"] == "Tab one"
+    assert Review.objects.get(reviewer=people["reviewer_before"]).draft_values["summary"] == "Tab one"
 
 
 @pytest.mark.django_db
@@ -109,7 +143,8 @@ def test_two_tabs_on_two_papers_keep_both_drafts(client_for, pc_world):
     client.post(reverse("review_edit", args=[paper.pk]), {"summary": "On one", "version": 0, "autosave": "1"})
     client.post(reverse("review_edit", args=[second.pk]), {"summary": "On two", "version": 0, "autosave": "1"})
 
-    drafts = dict(Review.objects.filter(reviewer=people["reviewer_before"]).values_list("submission_id", "values"))
+    drafts = dict(Review.objects.filter(reviewer=people["reviewer_before"]).values_list("submission_id",
+                                                                                      "draft_values"))
     assert (drafts[paper.pk]["summary"], drafts[second.pk]["summary"]) == ("On one", "On two")
 
 

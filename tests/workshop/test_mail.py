@@ -29,7 +29,7 @@ def test_mail_queue_sends_once_the_transaction_commits(django_capture_on_commit_
     queued.refresh_from_db()
     assert queued.status == MailStatus.SENT
     assert [m.to for m in django_mail.outbox] == [["a@example.edu"]]
-    assert django_mail.outbox[0].extra_headers["X-Workshop-Mail-Id"] == str(queued.pk)
+    assert django_mail.outbox[0].extra_headers["X-Workshop-Mail-Id"] == str(queued.public_id)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -163,3 +163,22 @@ def test_mail_retry_requeues_a_failed_mail(django_capture_on_commit_callbacks):
     failed.refresh_from_db()
     assert failed.status == MailStatus.SENT
     assert len(django_mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_mail_subject_with_line_breaks_is_one_line_and_sends(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = mail_queue(to="a@example.edu", subject="#4 registered: Evil\r\nBcc: x@evil.example\ttitle",
+                            body="Body", kind="test")
+
+    queued.refresh_from_db()
+    assert queued.status == MailStatus.SENT
+    assert django_mail.outbox[-1].subject == "#4 registered: Evil Bcc: x@evil.example title"
+
+
+@pytest.mark.django_db
+def test_mail_written_with_a_broken_subject_before_the_fix_still_sends(django_capture_on_commit_callbacks):
+    broken = OutgoingMailFactory(subject="Please review #4: A\r\nB")
+
+    assert mail_deliver(mail_id=broken.pk) == MailStatus.SENT
+    assert django_mail.outbox[-1].subject == "Please review #4: A B"

@@ -188,18 +188,18 @@ def test_outbox_runs_a_constant_number_of_queries(client_for, chair, django_asse
     OutgoingMailFactory.create_batch(count)
     client = client_for(chair)
 
-    # session, user, roles, workshop, mails
+    # session, user, roles, workshop, mails (conflicted papers left out in the same query)
     with django_assert_num_queries(5):
         response = client.get(reverse("outbox"))
 
-    assert len(re.findall(r'href="/chair/outbox/\d+/"', response.content.decode())) == count
+    assert len(re.findall(r'href="/chair/outbox/[0-9a-f-]{36}/"', response.content.decode())) == count
 
 
 @pytest.mark.django_db
 def test_outbox_hides_the_text_of_account_mails_from_chairs(client_for, chair):
     secret = OutgoingMailFactory(kind="account:password_reset_key", body="reset: /accounts/password/reset/key/1-abc/")
 
-    html = client_for(chair).get(reverse("outbox_detail", args=[secret.pk])).content.decode()
+    html = client_for(chair).get(reverse("outbox_detail", args=[secret.public_id])).content.decode()
 
     assert "1-abc" not in html
     assert "shown only to its recipient" in html
@@ -210,7 +210,7 @@ def test_outbox_retry_requeues_a_failed_mail(client_for, chair, django_capture_o
     failed = OutgoingMailFactory(status=MailStatus.FAILED)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(chair).post(reverse("outbox_retry", args=[failed.pk]))
+        client_for(chair).post(reverse("outbox_retry", args=[failed.public_id]))
 
     failed.refresh_from_db()
     assert failed.status == MailStatus.SENT
@@ -218,7 +218,10 @@ def test_outbox_retry_requeues_a_failed_mail(client_for, chair, django_capture_o
 
 @pytest.mark.django_db
 def test_outbox_detail_of_a_missing_mail_is_not_found(client_for, chair):
-    assert client_for(chair).get(reverse("outbox_detail", args=[424242])).status_code == 404
+    missing = "00000000-0000-4000-8000-000000000000"
+
+    assert client_for(chair).get(reverse("outbox_detail", args=[missing])).status_code == 404
+    assert client_for(chair).get("/chair/outbox/1/").status_code == 404
 
 
 @pytest.mark.django_db

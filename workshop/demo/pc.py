@@ -50,9 +50,8 @@ def load_demo_pc(workshop) -> None:
     fields = review_fields()
     for email, paper, submit in [("pc2@southgate.example", first, True), ("pc3@eastwood.example", first, False),
                                  ("pc4@westfield.example", second, True)]:
-        review = services.review_for(submission=paper, reviewer=people[email])
         values = REVIEW if submit else {"summary": "Draft: still reading the evaluation."}
-        services.review_save(review=review, by=people[email], values=values, expected_version=review.version,
+        services.review_save(submission=_fresh(paper), by=people[email], values=values, expected_version=0,
                              submit=submit, workshop=workshop, fields=fields)
     services.comment_add(submission=_fresh(first), by=chair, body="Two reviews agree; pc3, your view?",
                          chairs_only=False, workshop=workshop)

@@ -1,0 +1,47 @@
+"""The chairs' view of the mail outbox. It lives with the papers because
+who may see a mail depends on the paper it is about."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from submissions.selectors import mail_visible_or_404, mails_visible_to
+from workshop import policy
+from workshop.http import require
+from workshop.mail import mail_retry
+from workshop.models import MailStatus
+
+PAGE_ROWS = 200
+
+
+@require(policy.can_view_outbox)
+def outbox(request):
+    status = request.GET.get("status") or ""
+    if status not in MailStatus.values:
+        status = ""
+    return render(request, "workshop/outbox.html", {
+        "mails": mails_visible_to(user=request.user, status=status or None)[:PAGE_ROWS],
+        "status": status,
+        "statuses": MailStatus.choices,
+    })
+
+
+@require(policy.can_view_outbox)
+def outbox_detail(request, public_id):
+    mail = mail_visible_or_404(user=request.user, public_id=public_id)
+    return render(request, "workshop/outbox_detail.html", {
+        "mail": mail, "show_body": policy.can_view_mail_body(request.user, mail),
+    })
+
+
+@require_POST
+@require(policy.can_view_outbox)
+def outbox_retry(request, public_id):
+    mail = mail_visible_or_404(user=request.user, public_id=public_id)
+    if mail.status != MailStatus.FAILED:
+        messages.info(request, "Only failed mails can be retried; this one is "
+                      f"{mail.get_status_display().lower()}.")
+    else:
+        mail_retry(mail=mail)
+        messages.success(request, f"Mail to {mail.recipient} queued again.")
+    return redirect("outbox_detail", public_id=mail.public_id)
