@@ -2,7 +2,7 @@
 Django-free affinity and solver (`reviews/assignment/`), keep the proposal on
 an AssignmentRun, and apply it in one transaction."""
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from django.db import transaction
@@ -143,15 +143,46 @@ def _pairs(pairs: list[tuple[int, int]]):
     return np.array(papers, dtype=np.int64), np.array(reviewers, dtype=np.int64)
 
 
-def run_apply(*, run: AssignmentRun, by: User) -> tuple[int, int]:
+@dataclass
+class RunView:
+    """A saved proposal as one chair may see and apply it now. A run is
+    stored once but read later: conflicts declared since it was computed are
+    applied at read time."""
+
+    pairs: list[dict]      # applicable pairs, each with its `submission` and `reviewer` objects
+    blocked: list[dict]    # pairs whose reviewer has become conflicted with the paper
+    left_out: bool         # some papers of the run are no longer the viewer's to manage
+
+
+def run_view(*, run: AssignmentRun, user: User) -> RunView:
+    stored = run.result.get("pairs", [])
+    papers = {p.pk: p for p in with_related(Submission.objects.filter(pk__in={p["paper"] for p in stored}))}
+    people = {u.pk: u for u in User.objects.filter(pk__in={p["reviewer"] for p in stored})}
+    pairs, blocked, left_out = [], [], False
+    for stored_pair in stored:
+        paper, reviewer = papers.get(stored_pair["paper"]), people.get(stored_pair["reviewer"])
+        if paper is None or not policy.can_manage_assignments(user, paper):
+            left_out = True
+            continue
+        pair = {**stored_pair, "submission": paper, "reviewer_user": reviewer}
+        refusal = policy.assignment_refusal(submission=paper, reviewer=reviewer) if reviewer else "gone"
+        (blocked if refusal else pairs).append({**pair, "refusal": refusal})
+    return RunView(pairs=pairs, blocked=blocked, left_out=left_out)
+
+
+def run_apply(*, run: AssignmentRun, by: User) -> tuple[int, int, list[str]]:
     """Make the proposal the assignment: add its new pairs (mailing those
     reviewers) and, except in "ensure" mode, drop assignments it does not keep
-    unless a review was already started. Returns (added, removed)."""
+    unless a review was already started. Pairs that conflicts declared since
+    the run now forbid are skipped and named. Returns (added, removed, skipped)."""
     if run.status != RunStatus.DONE:
         raise Refused("Only a finished proposal can be applied.")
-    proposed = {(p["paper"], p["reviewer"]) for p in run.result["pairs"]}
-    papers = {p.pk: p for p in with_related(Submission.objects.filter(pk__in={p for p, _ in proposed}))}
-    people = {u.pk: u for u in User.objects.filter(pk__in={r for _, r in proposed})}
+    view = run_view(run=run, user=by)
+    proposed = {(p["paper"], p["reviewer"]): p for p in view.pairs}
+    skipped = [f"#{p['paper']} → {p['reviewer_user'].full_name if p['reviewer_user'] else 'a removed account'}"
+               f" ({p['refusal']})" for p in view.blocked]
+    if view.left_out:
+        skipped.append("papers you are now conflicted with")
     added = removed = 0
     with transaction.atomic():
         locked = AssignmentRun.objects.select_for_update().get(pk=run.pk)
@@ -160,18 +191,19 @@ def run_apply(*, run: AssignmentRun, by: User) -> tuple[int, int]:
         current = set(Assignment.objects.values_list("submission_id", "reviewer_id"))
         if run.params["mode"] != "ensure":
             started = set(Submission.objects.filter(reviews__isnull=False).values_list("pk", "reviews__reviewer"))
-            dropped = current - proposed - started
+            dropped = current - set(proposed) - started
             managed = {s.pk for s in with_related(Submission.objects.filter(pk__in={p for p, _ in dropped}))
                        if policy.can_manage_assignments(by, s)}
             for paper_id, reviewer_id in dropped:
                 if paper_id in managed:
                     Assignment.objects.filter(submission_id=paper_id, reviewer_id=reviewer_id).delete()
                     removed += 1
-        for paper_id, reviewer_id in sorted(proposed - current):
-            assignment_add(submission=papers[paper_id], reviewer=people[reviewer_id], by=by)
+        for key in sorted(set(proposed) - current):
+            pair = proposed[key]
+            assignment_add(submission=pair["submission"], reviewer=pair["reviewer_user"], by=by)
             added += 1
         AssignmentRun.objects.filter(pk=run.pk).update(status=RunStatus.APPLIED)
-    return added, removed
+    return added, removed, skipped
 
 
 def run_discard(*, run: AssignmentRun) -> None:

@@ -49,28 +49,35 @@ def auto_run(request, pk):
         response = HttpResponse()
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "reviews/auto_run.html", {"run": run, **_preview(run)})
+    return render(request, "reviews/auto_run.html", {"run": run, **_preview(run, request.user)})
 
 
-def _preview(run: AssignmentRun) -> dict:
+def _preview(run: AssignmentRun, user) -> dict:
+    """The proposal as this chair may see it now (see `auto.run_view`); every
+    figure is computed from what is shown, so hidden papers change none."""
     if run.status not in (RunStatus.DONE, RunStatus.APPLIED):
         return {}
-    pairs = run.result["pairs"]
-    papers = {p.pk: p for p in Submission.objects.filter(pk__in={p["paper"] for p in pairs})}
-    people = {u.pk: u for u in User.objects.filter(pk__in={p["reviewer"] for p in pairs} |
-                                                       {int(k) for k in run.result["loads"]})}
+    view = auto.run_view(run=run, user=user)
     by_paper = defaultdict(list)
-    for pair in pairs:
-        by_paper[pair["paper"]].append({**pair, "name": people[pair["reviewer"]].full_name})
-    rows = [{"paper": papers[pid], "reviewers": sorted(items, key=lambda i: -i["score"]),
+    for pair in view.pairs:
+        by_paper[pair["paper"]].append({**pair, "name": pair["reviewer_user"].full_name})
+    rows = [{"paper": items[0]["submission"], "reviewers": sorted(items, key=lambda i: -i["score"]),
              "expert": any(i["topic"] >= auto.EXPERT_TOPIC_SHARE for i in items)}
-            for pid, items in sorted(by_paper.items())]
-    loads = sorted(((people[int(k)].full_name, v) for k, v in run.result["loads"].items()), key=lambda x: -x[1])
+            for _pid, items in sorted(by_paper.items())]
+    people = {u.pk: u for u in User.objects.filter(pk__in=[int(k) for k in run.result["loads"]])}
+    load = defaultdict(int)
+    for pair in view.pairs:
+        load[pair["reviewer"]] += 1
+    loads = sorted(((people[int(k)].full_name, load[int(k)]) for k in run.result["loads"] if int(k) in people),
+                   key=lambda x: (-x[1], x[0]))
     current = set(Assignment.objects.values_list("submission_id", "reviewer_id"))
-    new = sum((p["paper"], p["reviewer"]) not in current for p in pairs)
+    paper_totals = [sum(i["score"] for i in row["reviewers"]) for row in rows]
     return {
-        "rows": rows, "loads": loads, "new_pairs": new, "no_expert": [r["paper"] for r in rows if not r["expert"]],
-        "score_chart": histogram([p["score"] for p in pairs], title="Scores of the assigned pairs"),
+        "rows": rows, "loads": loads, "blocked": view.blocked, "left_out": view.left_out,
+        "new_pairs": sum((p["paper"], p["reviewer"]) not in current for p in view.pairs),
+        "total": sum(paper_totals), "weakest": min(paper_totals, default=0),
+        "no_expert": [r["paper"] for r in rows if not r["expert"]],
+        "score_chart": histogram([p["score"] for p in view.pairs], title="Scores of the assigned pairs"),
         "load_chart": histogram([v for _, v in loads], title="Papers per PC member", integer=True),
     }
 
@@ -80,9 +87,12 @@ def _preview(run: AssignmentRun) -> dict:
 def auto_apply(request, pk):
     run = _own_run(request, pk)
     try:
-        added, removed = auto.run_apply(run=run, by=request.user)
+        added, removed, skipped = auto.run_apply(run=run, by=request.user)
         messages.success(request, f"Assignment applied: {added} new, {removed} removed. The new reviewers were "
                                   "mailed.")
+        if skipped:
+            messages.warning(request, "Not applied, because of conflicts declared since the proposal was computed: "
+                                      + "; ".join(skipped) + ".")
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("auto_run", pk=run.pk)
@@ -109,8 +119,7 @@ def _csv_response(rows, filename):
 @require(policy.is_chair)
 def auto_run_csv(request, pk):
     run = _own_run(request, pk)
-    people = dict(User.objects.values_list("pk", "email"))
-    rows = [(p["paper"], people[p["reviewer"]], "assign") for p in run.result.get("pairs", [])]
+    rows = [(p["paper"], p["reviewer_user"].email, "assign") for p in auto.run_view(run=run, user=request.user).pairs]
     return _csv_response(rows, f"assignment-proposal-{run.pk}.csv")
 
 

@@ -66,13 +66,21 @@ class ReviewView:
     answers: list[tuple[ReviewField, str, str]]  # field, value, shown label
 
 
+def _submitted_in_order(submission) -> list[Review]:
+    return sorted((r for r in submission.reviews.all() if r.is_submitted), key=lambda r: (r.submitted_at, r.pk))
+
+
+def _letter(index: int) -> str:
+    return chr(65 + index) if index < 26 else f"{chr(65 + index // 26 - 1)}{chr(65 + index % 26)}"
+
+
 def reviews_visible_to(*, user, submission, workshop) -> list[ReviewView]:
     levels = policy.visible_field_levels(user, submission, workshop=workshop)
     if not levels:
         return []
     show_names = policy.can_view_reviewer_identity(user, submission, workshop=workshop)
     fields = [f for f in review_fields() if f.visibility in levels]
-    reviews = sorted((r for r in submission.reviews.all() if r.is_submitted), key=lambda r: (r.submitted_at, r.pk))
+    reviews = _submitted_in_order(submission)
     reviewers = {u.pk: u for u in User.objects.filter(pk__in=[r.reviewer_id for r in reviews])} if show_names else {}
     views = []
     for index, review in enumerate(reviews):
@@ -83,16 +91,31 @@ def reviews_visible_to(*, user, submission, workshop) -> list[ReviewView]:
             if value:
                 answers.append((f, value, shown))
         name = reviewers[review.reviewer_id].full_name if show_names else None
-        views.append(ReviewView(review=review, label=f"Review {chr(65 + index)}", reviewer_name=name,
+        views.append(ReviewView(review=review, label=f"Review {_letter(index)}", reviewer_name=name,
                                 answers=answers))
     return views
 
 
 def comments_visible_to(*, user, submission, workshop) -> list[Comment]:
+    """The discussion as `user` may read it. Each comment carries `author_label`:
+    the author's name where the policy shows reviewer names, otherwise the
+    label of their review ("Reviewer B"), as HotCRP does."""
     if not policy.can_view_discussion(user, submission, workshop=workshop):
         return []
-    comments = Comment.objects.filter(submission=submission).select_related("author")
-    return [c for c in comments if policy.can_view_comment(user, c, submission, workshop=workshop)]
+    comments = [c for c in Comment.objects.filter(submission=submission).select_related("author")
+                if policy.can_view_comment(user, c, submission, workshop=workshop)]
+    letters = {r.reviewer_id: _letter(i) for i, r in enumerate(_submitted_in_order(submission))}
+    assigned = {a.reviewer_id for a in submission.assignments.all()}
+    for comment in comments:
+        if policy.can_view_comment_author(user, comment, submission, workshop=workshop):
+            comment.author_label = comment.author.full_name
+        elif comment.author_id in letters:
+            comment.author_label = f"Reviewer {letters[comment.author_id]}"
+        elif comment.author_id in assigned:
+            comment.author_label = "A reviewer"
+        else:
+            comment.author_label = "A chair"
+    return comments
 
 
 def pc_loads(rows: list[Submission]) -> list[User]:

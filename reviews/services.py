@@ -30,7 +30,7 @@ from submissions.models import Conflict, ConflictReason, ConflictSource, Submiss
 from workshop import policy
 from workshop.mail import mail_queue
 from workshop.models import RoleName, User, Workshop
-from workshop.selectors import role_names_of
+from workshop.selectors import pc_members, role_names_of
 from workshop.services import roles_set
 
 
@@ -177,10 +177,21 @@ def _domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].lower()
 
 
+def _verified_domains(member: User) -> set[str]:
+    """Institution domains the member has proven they belong to: those of
+    their verified addresses. Typed-in domains prove nothing (anyone can type
+    a rival's domain to see which papers vanish), so they only suggest."""
+    return {_domain(a.email) for a in member.emailaddress_set.all() if a.verified} - PUBLIC_MAIL_DOMAINS
+
+
 def conflict_suggestions(*, users=None, submissions=None) -> list[dict]:
-    """Possible conflicts found from data: the PC member's institution domain
-    matches an author's email, or an author is among their listed collaborators."""
-    pc = User.objects.filter(roles__name=RoleName.PC).select_related("pc_profile").distinct()
+    """Possible conflicts found from data, each marked `automatic` or not.
+
+    Automatic (recorded at once): an author writes from the domain of one of
+    the PC member's verified email addresses. Suggestions for a chair to
+    confirm: a domain the member typed in their profile, or an author among
+    their listed collaborators."""
+    pc = pc_members().prefetch_related("emailaddress_set").select_related("pc_profile")
     if users is not None:
         pc = pc.filter(pk__in=[u.pk for u in users])
     papers = Submission.objects.prefetch_related("authors", "conflicts")
@@ -189,31 +200,42 @@ def conflict_suggestions(*, users=None, submissions=None) -> list[dict]:
     papers = list(papers)
     found = []
     for member in pc:
-        domains = (set(member.domain_list) | {_domain(member.email)}) - PUBLIC_MAIL_DOMAINS
+        verified = _verified_domains(member)
+        typed = set(member.domain_list) - verified - PUBLIC_MAIL_DOMAINS
         profile = getattr(member, "pc_profile", None)
         collaborators = [line.strip().lower() for line in (profile.collaborators if profile else "").splitlines()
                          if line.strip()]
         for paper in papers:
             if any(c.user_id == member.pk for c in paper.conflicts.all()) or policy.is_author(member, paper):
                 continue
-            for author in paper.authors.all():
-                if _domain(author.email) in domains:
-                    found.append({"user": member, "submission": paper, "reason": ConflictReason.INSTITUTION,
-                                  "why": f"{author.name} writes from @{_domain(author.email)}"})
-                    break
-                if any(author.email.lower() in c or author.name.lower() in c for c in collaborators):
-                    found.append({"user": member, "submission": paper, "reason": ConflictReason.COAUTHOR,
-                                  "why": f"{author.name} is in their collaborator list"})
-                    break
+            match = _paper_match(paper, verified, typed, collaborators)
+            if match is not None:
+                found.append({"user": member, "submission": paper, **match})
     return found
 
 
+def _paper_match(paper: Submission, verified: set[str], typed: set[str], collaborators: list[str]) -> dict | None:
+    for author in paper.authors.all():
+        domain = _domain(author.email)
+        if domain in verified:
+            return {"reason": ConflictReason.INSTITUTION, "automatic": True,
+                    "why": f"{author.name} writes from @{domain}, the domain of their verified address"}
+    for author in paper.authors.all():
+        domain = _domain(author.email)
+        if domain in typed:
+            return {"reason": ConflictReason.INSTITUTION, "automatic": False,
+                    "why": f"{author.name} writes from @{domain}, a domain in their profile"}
+        if any(author.email.lower() in c or author.name.lower() in c for c in collaborators):
+            return {"reason": ConflictReason.COAUTHOR, "automatic": False,
+                    "why": f"{author.name} is in their collaborator list"}
+    return None
+
+
 def conflicts_detect(*, users=None, submissions=None) -> int:
-    """Record the institution-domain matches as automatic conflicts (reliable);
-    collaborator matches stay suggestions for a chair to confirm."""
+    """Record the automatic matches as conflicts; the rest stay suggestions."""
     created = 0
     for found in conflict_suggestions(users=users, submissions=submissions):
-        if found["reason"] == ConflictReason.INSTITUTION:
+        if found["automatic"]:
             _, made = Conflict.objects.get_or_create(
                 submission=found["submission"], user=found["user"], source=ConflictSource.AUTOMATIC,
                 defaults={"reason": found["reason"]},
@@ -258,24 +280,10 @@ def bid_set(*, user: User, submission: Submission, preference: str, expertise: i
 # --- Assignments --------------------------------------------------------------------
 
 
-def assignment_refusal(*, submission: Submission, reviewer: User) -> str | None:
-    if RoleName.PC not in role_names_of(reviewer):
-        return f"{reviewer.full_name} is not on the program committee."
-    if policy.is_author(reviewer, submission):
-        return f"{reviewer.full_name} is an author of #{submission.pk}."
-    conflict = policy.active_conflict(reviewer, submission)
-    if conflict is not None:
-        return (f"{reviewer.full_name} has a conflict with #{submission.pk}: "
-                f"{conflict.get_reason_display().lower()} ({conflict.get_source_display().lower()}).")
-    if submission.withdrawn_at is not None:
-        return f"#{submission.pk} is withdrawn."
-    return None
-
-
 def assignment_add(*, submission: Submission, reviewer: User, by: User) -> Assignment:
     if not policy.can_manage_assignments(by, submission):
         raise Refused("You cannot assign reviewers to this paper.")
-    refusal = assignment_refusal(submission=submission, reviewer=reviewer)
+    refusal = policy.assignment_refusal(submission=submission, reviewer=reviewer)
     if refusal:
         raise Refused(refusal)
     with transaction.atomic():
@@ -330,7 +338,7 @@ def assignments_preview(text: str, *, by: User) -> list[BulkRow]:
         elif row.action not in ("assign", "unassign"):
             row.error = f'Unknown action "{row.action}"; use assign or unassign.'
         elif row.action == "assign":
-            row.error = assignment_refusal(submission=submission, reviewer=reviewer) or ""
+            row.error = policy.assignment_refusal(submission=submission, reviewer=reviewer) or ""
         row.submission, row.reviewer = submission, reviewer
         rows.append(row)
     return rows

@@ -318,7 +318,7 @@ def chair_conflicts(request):
     return render(request, "reviews/chair_conflicts.html", {
         "conflicts": [c for c in visible if c.submission_id in managed],
         "suggestions": [s for s in services.conflict_suggestions() if s["submission"].pk in managed
-                        and s["reason"] != ConflictReason.INSTITUTION],
+                        and not s["automatic"]],
         "members": pc_members(), "reasons": ConflictReason.choices,
     })
 

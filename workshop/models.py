@@ -48,7 +48,8 @@ class User(AbstractUser):
         "institution email domains",
         max_length=500,
         blank=True,
-        help_text="Comma-separated, e.g. cs.example.edu, example.org. Used to detect conflicts.",
+        help_text="Comma-separated, e.g. cs.example.edu, example.org: other institutions you belong to. The chairs "
+        "see them as conflict suggestions; the domains of your verified email addresses are used automatically.",
     )
     orcid = models.CharField(
         "ORCID iD", max_length=19, blank=True, validators=[validate_orcid]

@@ -266,6 +266,27 @@ def can_view_comment(user, comment, submission, *, workshop) -> bool:
     return not comment.chairs_only or is_chair(user)
 
 
+def can_view_comment_author(user, comment, submission, *, workshop) -> bool:
+    """Who wrote a comment follows the reviewer-name rule: a reviewer's comment
+    would otherwise name the reviewer."""
+    return comment.author_id == user.pk or can_view_reviewer_identity(user, submission, workshop=workshop)
+
+
+def assignment_refusal(*, submission, reviewer) -> str | None:
+    """Why `reviewer` may not review this paper, or None."""
+    if not is_pc_member(reviewer):
+        return f"{reviewer.full_name} is not on the program committee."
+    if is_author(reviewer, submission):
+        return f"{reviewer.full_name} is an author of #{submission.pk}."
+    conflict = active_conflict(reviewer, submission)
+    if conflict is not None:
+        return (f"{reviewer.full_name} has a conflict with #{submission.pk}: "
+                f"{conflict.get_reason_display().lower()} ({conflict.get_source_display().lower()}).")
+    if submission.withdrawn_at is not None:
+        return f"#{submission.pk} is withdrawn."
+    return None
+
+
 def can_manage_assignments(user, submission) -> bool:
     """Assign reviewers, see bids and loads for this paper: an unconflicted chair."""
     return can_manage_submission(user, submission)

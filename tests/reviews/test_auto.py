@@ -92,10 +92,10 @@ def test_apply_adds_the_new_pairs_mails_them_and_keeps_started_reviews(experts, 
         run = auto.run_create(by=chair, params=_params(k=2, max_load=2))
     run.refresh_from_db()
 
-    added, removed = auto.run_apply(run=run, by=chair)
+    added, removed, skipped = auto.run_apply(run=run, by=chair)
 
     assert Assignment.objects.filter(pk=started.pk).exists()
-    assert (added, removed) == (3, 0)
+    assert (added, removed, skipped) == (3, 0, [])
     assert OutgoingMail.objects.filter(kind="pc:assignment").count() == 3
     with pytest.raises(services.Refused):
         auto.run_apply(run=AssignmentRun.objects.get(pk=run.pk), by=chair)
@@ -179,3 +179,28 @@ def test_assignment_csv_exports_what_bulk_import_reads(client_for, experts, chai
     assert text.splitlines()[0] == "paper,email,action"
     assert [(r.paper, r.email, r.error) for r in preview] == [
         (str(poisoning.pk), people["poison"].email, "")]
+
+
+@pytest.mark.django_db
+def test_saved_run_is_filtered_by_conflicts_declared_after_it(client_for, experts, chair,
+                                                              django_capture_on_commit_callbacks):
+    """Issue 9, item 5: the preview, CSV and apply follow today's conflicts, not the run's."""
+    people, poisoning, verification = experts
+    with django_capture_on_commit_callbacks(execute=True):
+        run = auto.run_create(by=chair, params=_params(k=1, max_load=2))
+    run.refresh_from_db()
+    verifier = next(p["reviewer"] for p in run.result["pairs"] if p["paper"] == verification.pk)
+    Conflict.objects.create(submission=poisoning, user=chair, reason="advisor", source="chair")
+    Conflict.objects.create(submission=verification, user_id=verifier, reason="advisor", source="pc")
+    client = client_for(chair)
+
+    preview = client.get(reverse("auto_run", args=[run.pk])).content.decode()
+    csv_text = client.get(reverse("auto_run_csv", args=[run.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = client.post(reverse("auto_apply", args=[run.pk]), follow=True).content.decode()
+
+    assert poisoning.title not in preview
+    assert "are left out" in preview and "Will not be applied" in preview
+    assert csv_text.splitlines() == ["paper,email,action"]
+    assert Assignment.objects.count() == 0
+    assert "Not applied, because of conflicts declared since" in applied

@@ -294,3 +294,40 @@ def test_review_discard_changes_keeps_the_submitted_text(pc_world, workshop):
     review.refresh_from_db()
     assert (review.values["summary"], review.draft_values, review.working_values["summary"]) == (
         "Poisons detectors.", None, "Poisons detectors.")
+
+
+@pytest.mark.django_db
+def test_typed_profile_domains_only_suggest_and_never_hide_papers(client_for, workshop):
+    """Issue 9, item 2: typing a rival's domain must not reveal which paper vanishes."""
+    from django.urls import reverse
+
+    workshop.phase_override = "bidding"
+    workshop.save()
+    member = UserFactory(email="pc@northbridge.example")
+    RoleFactory(user=member, name="pc")
+    paper = SubmissionFactory(authors=[("Hana Hidden", "hana@hidden4.example")])
+    client = client_for(member)
+    before = client.get(reverse("bidding")).content.decode()
+
+    client.post(reverse("profile"), {"full_name": member.full_name, "affiliation": "", "orcid": "",
+                                     "email_domains": "hidden4.example"})
+    services.pc_profile_save(user=member, research_statement="", recent_papers="", collaborators="",
+                             threat_terms=[], topic_levels={})
+    after = client.get(reverse("bidding")).content.decode()
+
+    assert paper.title in before and paper.title in after
+    assert Conflict.objects.count() == 0
+    assert [(s["why"], s["automatic"]) for s in services.conflict_suggestions()] == [
+        ("Hana Hidden writes from @hidden4.example, a domain in their profile", False)]
+
+
+@pytest.mark.django_db
+def test_unverified_secondary_address_does_not_make_a_conflict(workshop):
+    from allauth.account.models import EmailAddress
+
+    member = UserFactory(email="pc@northbridge.example")
+    RoleFactory(user=member, name="pc")
+    EmailAddress.objects.create(user=member, email="pc@hidden4.example", verified=False)
+    SubmissionFactory(authors=[("Hana Hidden", "hana@hidden4.example")])
+
+    assert services.conflicts_detect() == 0

@@ -339,3 +339,25 @@ def test_review_form_editor_rejects_a_scale_without_labels(client_for, chair):
     response = client_for(chair).post(reverse("chair_review_form"), data)
 
     assert "Line 1: write it as “value = label”." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_discussion_hides_comment_authors_when_reviewer_names_are_hidden(client_for, pc_world, workshop):
+    """Issue 9, item 4."""
+    from reviews.models import Comment
+
+    people, paper = pc_world
+    workshop.reviewer_names_to_pc = "never"
+    workshop.save()
+    second = people["unassigned_pc"]
+    Assignment.objects.create(submission=paper, reviewer=second)
+    submitted_review(paper, second)
+    Comment.objects.create(submission=paper, author=second, body="I disagree with A.")
+    Comment.objects.create(submission=paper, author=people["chair"], body="Let us decide.")
+
+    page = client_for(people["reviewer_after"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+    chair_page = client_for(people["chair"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+
+    assert second.full_name not in page
+    assert "Reviewer B · " in page and "A chair · " in page
+    assert f"{second.full_name} · " in chair_page
