@@ -13,7 +13,6 @@ from reviews.charts import histogram
 from reviews.forms import AutoAssignForm
 from reviews.models import Assignment, AssignmentRun, RunStatus
 from reviews.services import Refused
-from submissions.models import Submission
 from workshop import policy
 from workshop.http import require
 from workshop.models import User

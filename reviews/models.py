@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from submissions.models import Submission
-from workshop.models import Topic, VocabularyTerm
+from workshop.models import RoleName, Topic, VocabularyTerm
 
 
 class InvitationStatus(models.TextChoices):
@@ -34,14 +34,22 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     sent_count = models.PositiveIntegerField(default=0)
+
+    VALID_DAYS = 30  # a link older than this is dead; the chairs can send a fresh one
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.name} <{self.email}> ({self.status})"
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = dict(RoleName.choices)
+        return [labels.get(role, role) for role in self.roles]
 
 
 class Level(models.IntegerChoices):

@@ -49,7 +49,7 @@ def _absolute(path: str) -> str:
 
 def _send_invitation(invitation: Invitation) -> None:
     link = _absolute(reverse("pc_invitation", args=[invitation.token]))
-    roles = ", ".join(dict(RoleName.choices)[r] for r in invitation.roles)
+    roles = ", ".join(invitation.role_labels)
     mail_queue(
         to=invitation.email, kind="pc:invitation", related=invitation,
         subject="[MLSec] Invitation to the program committee",
@@ -57,7 +57,7 @@ def _send_invitation(invitation: Invitation) -> None:
               f"Security Workshop as: {roles}.\n\nAccept or decline here (sign in or sign up first; the "
               f"account that accepts receives the role):\n{link}\n\nThank you!\nThe chairs\n"),
     )
-    Invitation.objects.filter(pk=invitation.pk).update(sent_count=F("sent_count") + 1)
+    Invitation.objects.filter(pk=invitation.pk).update(sent_count=F("sent_count") + 1, sent_at=timezone.now())
 
 
 @transaction.atomic
@@ -70,17 +70,23 @@ def invitation_create(*, email: str, name: str, affiliation: str, roles: list[st
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation) -> None:
+    """A fresh link (the old one dies with it), mailed again."""
     if invitation.status == InvitationStatus.ACCEPTED:
         raise Refused("This invitation was already accepted.")
-    Invitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.PENDING, responded_at=None)
+    invitation.token = Invitation._meta.get_field("token").default()
+    invitation.status, invitation.responded_at = InvitationStatus.PENDING, None
+    invitation.save(update_fields=["token", "status", "responded_at"])
     _send_invitation(invitation)
+
+
+INVITATION_DEAD = "This invitation link is not valid any more. Ask the chairs for a new one."
 
 
 @transaction.atomic
 def invitation_respond(*, token: str, user: User, accept: bool) -> Invitation:
     invitation = Invitation.objects.select_for_update().filter(token=token).first()
-    if invitation is None or invitation.status == InvitationStatus.ACCEPTED:
-        raise Refused("This invitation link is not valid any more. Ask the chairs for a new one.")
+    if invitation is None or not policy.invitation_usable(invitation, now=timezone.now()):
+        raise Refused(INVITATION_DEAD)
     invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     invitation.responded_at = timezone.now()
     if accept:

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reviews import selectors, services
@@ -15,7 +16,7 @@ from reviews.forms import (
     ReviewFieldFormSet,
     ReviewForm,
 )
-from reviews.models import Invitation, InvitationStatus, PcProfile, ReviewField, TopicExpertise
+from reviews.models import Invitation, PcProfile, ReviewField, TopicExpertise
 from reviews.offline import OfflineField, OfflineParseError, parse_offline_form, render_offline_form
 from submissions.models import Conflict, ConflictReason
 from submissions.selectors import submission_visible_or_404
@@ -96,7 +97,7 @@ def bid_save(request, number):
 @login_required
 def invitation(request, token):
     invite = Invitation.objects.filter(token=token).first()
-    if invite is None or invite.status == InvitationStatus.ACCEPTED:
+    if invite is None or not policy.invitation_usable(invite, now=timezone.now()):
         return render(request, "reviews/invitation.html", {"invalid": True}, status=404)
     if request.method == "POST":
         try:

@@ -164,8 +164,9 @@ def pdf_upload(*, submission: Submission, by: User, data: bytes, filename: str,
 def submission_withdraw(*, submission: Submission, by: User, workshop: Workshop,
                         now: datetime | None = None) -> None:
     now = now or timezone.now()
-    if not policy.is_author(by, submission):
-        raise SubmissionRefused("Only the paper's authors can withdraw it.")
+    refusal = policy.withdraw_refusal(by, submission, workshop, now=now)
+    if refusal:
+        raise SubmissionRefused(refusal)
     with transaction.atomic():
         Submission.objects.filter(pk=submission.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=now, version=F("version") + 1

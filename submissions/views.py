@@ -86,6 +86,7 @@ def _detail_context(request, workshop, submission, upload_form=None):
         "is_author": policy.is_author(user, submission),
         "can_manage": policy.can_manage_submission(user, submission),
         "revive_refusal": policy.revive_refusal(user, submission, workshop, now=now),
+        "withdraw_refusal": policy.withdraw_refusal(user, submission, workshop, now=now),
         "versions": selectors.pdf_versions(submission=submission)
         if policy.can_view_pdf_history(user, submission) else None,
         "upload_form": upload_form or PdfUploadForm(),

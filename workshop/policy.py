@@ -4,6 +4,8 @@ Predicates are small and pure over (user, object, phase). Views, selectors,
 exports, mails and PDF builders ask here; nothing else decides. Hidden objects
 are answered with 404 by the callers (see `workshop.http.get_visible_or_404`)."""
 
+from datetime import timedelta
+
 from django.db.models import Q
 
 from workshop.models import AnonymityMode, Phase, RoleName
@@ -131,15 +133,34 @@ def can_manage_submission(user, submission) -> bool:
     return is_chair(user) and not is_conflicted(user, submission)
 
 
+def _authors_closed(workshop, phase: Phase) -> str | None:
+    """Papers change only while the phase allows it, whatever the dates say
+    (a chair's override, released decisions)."""
+    if workshop.decisions_released:
+        return "Decisions are released; the submission can no longer be changed."
+    if phase not in _AUTHOR_PHASES:
+        return f"The workshop is in its “{phase.label}” phase; submissions can no longer be changed."
+    return None
+
+
+_AUTHOR_PHASES = {Phase.SUBMISSION, Phase.BIDDING, Phase.REVIEWING}  # the last two only with an extension
+
+
 def registration_refusal(user, workshop, *, now) -> str | None:
     """Why `user` may not register a new paper now, or None if they may."""
     if not getattr(user, "is_authenticated", False):
         return "Please sign in to submit a paper."
-    if workshop.submission_opens is None or now < workshop.submission_opens:
+    phase = phase_at(workshop, now)
+    if phase == Phase.SETUP or workshop.submission_opens is None or now < workshop.submission_opens:
         return "Submissions are not open yet."
+    closed = _authors_closed(workshop, phase)
+    if closed:
+        return closed
     closes = workshop.abstract_deadline or workshop.paper_deadline
     if closes is not None and now > closes:
         return "The abstract registration deadline has passed; new papers can no longer be registered."
+    if phase != Phase.SUBMISSION:
+        return f"The workshop is in its “{phase.label}” phase; new papers can no longer be registered."
     return None
 
 
@@ -151,24 +172,42 @@ def paper_deadline_for(workshop, submission):
     return deadline
 
 
+def _deadline_refusal(workshop, submission, *, now, passed: str) -> str | None:
+    phase = phase_at(workshop, now)
+    closed = _authors_closed(workshop, phase)
+    if closed:
+        return closed
+    deadline = paper_deadline_for(workshop, submission)
+    has_extension = submission.deadline_extension is not None and deadline == submission.deadline_extension
+    if phase != Phase.SUBMISSION and not has_extension:
+        return passed
+    if deadline is not None and now > deadline:
+        return passed
+    return None
+
+
 def edit_refusal(user, submission, workshop, *, now) -> str | None:
     """Why `user` may not change this paper (details or PDF) now, or None."""
     if not is_author(user, submission):
         return "Only the paper's authors can change it."
     if submission.withdrawn_at is not None:
         return "This paper is withdrawn. Revive it first to make changes."
-    deadline = paper_deadline_for(workshop, submission)
-    if deadline is not None and now > deadline:
-        return "The paper deadline has passed; the submission can no longer be changed."
-    return None
+    return _deadline_refusal(workshop, submission, now=now,
+                             passed="The paper deadline has passed; the submission can no longer be changed.")
 
 
 def revive_refusal(user, submission, workshop, *, now) -> str | None:
     if not is_author(user, submission):
         return "Only the paper's authors can revive it."
-    deadline = paper_deadline_for(workshop, submission)
-    if deadline is not None and now > deadline:
-        return "The paper deadline has passed; a withdrawn paper cannot be revived."
+    return _deadline_refusal(workshop, submission, now=now,
+                             passed="The paper deadline has passed; a withdrawn paper cannot be revived.")
+
+
+def withdraw_refusal(user, submission, workshop, *, now) -> str | None:
+    if not is_author(user, submission):
+        return "Only the paper's authors can withdraw it."
+    if workshop.decisions_released or phase_at(workshop, now) == Phase.CLOSED:
+        return "Decisions are released; please write to the chairs to withdraw this paper."
     return None
 
 
@@ -294,6 +333,13 @@ def can_manage_assignments(user, submission) -> bool:
 
 def can_invite_pc(user) -> bool:
     return is_chair(user)
+
+
+def invitation_usable(invitation, *, now) -> bool:
+    """A PC invitation link works once, while pending and fresh: a declined,
+    accepted or expired link is dead (whoever holds it)."""
+    return (invitation.status == "pending" and invitation.sent_at is not None
+            and now - invitation.sent_at <= timedelta(days=invitation.VALID_DAYS))
 
 
 def can_view_assignment_run(user, run) -> bool:

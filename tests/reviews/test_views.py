@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from reviews.models import Assignment, Bid, Review
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
+from tests.pages import without_tokens
 from tests.reviews.conftest import FULL_REVIEW, submitted_review
 
 
@@ -361,3 +362,52 @@ def test_discussion_hides_comment_authors_when_reviewer_names_are_hidden(client_
     assert second.full_name not in page
     assert "Reviewer B · " in page and "A chair · " in page
     assert f"{second.full_name} · " in chair_page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["declined", "expired", "accepted", "wrong"])
+def test_dead_invitation_links_answer_like_a_wrong_token(client_for, chair, author, state):
+    """Issue 9, item 10: a declined or expired link cannot be accepted later by whoever holds it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reviews.models import Invitation
+    from reviews.services import invitation_create, invitation_respond
+    from workshop import policy
+
+    invitation = invitation_create(email="x@uni.example", name="X", affiliation="", roles=["pc"], by=chair)
+    invitation.refresh_from_db()
+    if state == "declined":
+        invitation_respond(token=invitation.token, user=author, accept=False)
+    elif state == "accepted":
+        invitation_respond(token=invitation.token, user=chair, accept=True)
+    elif state == "expired":
+        Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(days=31))
+    token = "not-a-token" if state == "wrong" else invitation.token
+    client = client_for(author)
+
+    page = client.get(reverse("pc_invitation", args=[token]))
+    accepted = client.post(reverse("pc_invitation", args=[token]), {"accept": "1"})
+    wrong = client.get(reverse("pc_invitation", args=["not-a-token"]))
+
+    assert (page.status_code, accepted.status_code) == (404, 404)
+    assert without_tokens(page) == without_tokens(wrong)
+    assert not policy.is_pc_member(type(author).objects.get(pk=author.pk))
+
+
+@pytest.mark.django_db
+def test_resending_a_declined_invitation_makes_a_new_link(client_for, chair, author):
+    from reviews.models import Invitation
+    from reviews.services import invitation_create, invitation_resend, invitation_respond
+
+    invitation = invitation_create(email="x@uni.example", name="X", affiliation="", roles=["pc"], by=chair)
+    old = Invitation.objects.get(pk=invitation.pk).token
+    invitation_respond(token=old, user=author, accept=False)
+
+    invitation_resend(invitation=Invitation.objects.get(pk=invitation.pk))
+
+    new = Invitation.objects.get(pk=invitation.pk).token
+    assert new != old
+    assert client_for(author).get(reverse("pc_invitation", args=[old])).status_code == 404
+    assert client_for(author).get(reverse("pc_invitation", args=[new])).status_code == 200

@@ -180,3 +180,43 @@ def test_withdraw_by_someone_else_is_refused(submission, other_author, open_work
         submission_withdraw(submission=submission, by=other_author, workshop=open_workshop)
 
     assert Submission.objects.get(pk=submission.pk).withdrawn_at is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hold", ["override_closed", "override_discussion", "released"])
+def test_authors_cannot_change_papers_when_the_phase_says_so_whatever_the_dates(
+    open_workshop, submission, author, paper_pdf, hold,
+):
+    """Issue 9, item 7: dates say open, the phase says no."""
+    from submissions.services import SubmissionRefused, pdf_upload, submission_create
+
+    if hold == "released":
+        open_workshop.decisions_released = True
+    else:
+        open_workshop.phase_override = hold.removeprefix("override_")
+    open_workshop.save()
+
+    with pytest.raises(SubmissionRefused):
+        pdf_upload(submission=submission, by=author, data=paper_pdf, filename="p.pdf", workshop=open_workshop)
+    with pytest.raises(SubmissionRefused):
+        submission_create(by=author, data=_data(), token="t-phase", workshop=open_workshop)
+    assert submission.pdf_versions.count() == 0
+
+
+@pytest.mark.django_db
+def test_extension_lets_an_author_upload_during_bidding(open_workshop, submission, author, paper_pdf):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from submissions.services import pdf_upload
+
+    now = timezone.now()
+    open_workshop.paper_deadline = now - timedelta(hours=1)
+    open_workshop.save()
+    submission.deadline_extension = now + timedelta(days=1)
+    submission.save()
+
+    pdf_upload(submission=submission, by=author, data=paper_pdf, filename="p.pdf", workshop=open_workshop)
+
+    assert submission.pdf_versions.count() == 1
