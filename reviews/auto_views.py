@@ -1,6 +1,5 @@
 """Chair pages for automatic assignment: parameters, progress, preview, apply."""
 
-import csv
 from collections import defaultdict
 
 from django.contrib import messages
@@ -14,9 +13,12 @@ from reviews.forms import AutoAssignForm
 from reviews.models import Assignment, AssignmentRun, RunStatus
 from reviews.services import Refused
 from workshop import policy
+from workshop.csvio import csv_response
 from workshop.http import require
 from workshop.models import User
 from workshop.selectors import workshop_current
+
+CSV_HEADER = ["paper", "email", "action"]  # what the bulk assignment reads back
 
 
 @require(policy.is_chair)
@@ -106,20 +108,11 @@ def auto_discard(request, pk):
     return redirect("auto_start")
 
 
-def _csv_response(rows, filename):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(["paper", "email", "action"])
-    writer.writerows(rows)
-    return response
-
-
 @require(policy.is_chair)
 def auto_run_csv(request, pk):
     run = _own_run(request, pk)
     rows = [(p["paper"], p["reviewer_user"].email, "assign") for p in auto.run_view(run=run, user=request.user).pairs]
-    return _csv_response(rows, f"assignment-proposal-{run.pk}.csv")
+    return csv_response(filename=f"assignment-proposal-{run.pk}.csv", header=CSV_HEADER, rows=rows)
 
 
 @require(policy.is_chair)
@@ -129,4 +122,4 @@ def assignments_csv(request):
 
     rows = [(row.pk, a.reviewer.email, "assign") for row in chair_assignment_rows(user=request.user)
             if not row.viewer_conflicted for a in row.assignment_list]
-    return _csv_response(rows, "assignments.csv")
+    return csv_response(filename="assignments.csv", header=CSV_HEADER, rows=rows)

@@ -1,11 +1,13 @@
 from django import forms
 
 from reviews.models import FieldKind, FieldVisibility, Level, Preference, ReviewField
+from submissions.models import ConflictReason
 from workshop.models import RoleName, VocabularyKind
-from workshop.selectors import topics_ordered, vocabulary_by_kind
+from workshop.selectors import pc_members, topics_ordered, vocabulary_by_kind
+from workshop.validators import SingleLineFields
 
 
-class InviteForm(forms.Form):
+class InviteForm(SingleLineFields, forms.Form):
     name = forms.CharField(max_length=200)
     email = forms.EmailField()
     affiliation = forms.CharField(max_length=200, required=False)
@@ -97,7 +99,7 @@ class ReviewForm(forms.Form):
             self.fields[f.key] = field
 
 
-class ReviewFieldForm(forms.ModelForm):
+class ReviewFieldForm(SingleLineFields, forms.ModelForm):
     options_text = forms.CharField(
         label="Scale", required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One option per line, e.g. “1 = Strong reject”. Leave empty for text fields.",
@@ -169,3 +171,22 @@ class AutoAssignForm(forms.Form):
         return {"mode": params["mode"], "k": params["k"], "min_load": params["min_load"],
                 "max_load": params["max_load"], "fair": params["fair"],
                 **{f"w_{k}": v for k, v in params["weights"].items()}}
+
+
+class ConflictAddForm(forms.Form):
+    paper = forms.IntegerField(label="Paper #", min_value=1, error_messages={
+        "required": "Give the paper's number.", "invalid": "Give the paper's number, e.g. 12."})
+    user = forms.ModelChoiceField(label="PC member", queryset=None, empty_label="Choose a PC member", error_messages={
+        "required": "Choose a PC member.", "invalid_choice": "Choose a PC member from the list."})
+    reason = forms.ChoiceField(label="Reason", choices=ConflictReason.choices, initial=ConflictReason.OTHER)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = pc_members()
+
+
+class ConflictWaiveForm(forms.Form):
+    paper = forms.IntegerField(min_value=1)
+    conflict = forms.IntegerField(min_value=1, error_messages={
+        "invalid": "That conflict does not exist any more; reload the page.",
+        "required": "That conflict does not exist any more; reload the page."})

@@ -1,8 +1,6 @@
 """Writes of the program committee's work. One transaction each; mails queued
 through the outbox inside it."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -28,16 +26,12 @@ from reviews.models import (
 )
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
 from workshop import policy
+from workshop.csvio import csv_rows
+from workshop.errors import Refused
 from workshop.mail import mail_queue
 from workshop.models import RoleName, User, Workshop
 from workshop.selectors import pc_members, role_names_of
 from workshop.services import roles_set
-
-
-class Refused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _absolute(path: str) -> str:
@@ -115,10 +109,10 @@ def invitations_preview(text: str) -> list[InvitationRow]:
     known = {r.email for r in User.objects.filter(roles__name=RoleName.PC)}
     pending = set(Invitation.objects.filter(status=InvitationStatus.PENDING).values_list("email", flat=True))
     seen: set[str] = set()
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not any(c.strip() for c in cells) or (number == 1 and cells and cells[0].strip().lower() == "name"):
+    for index, (number, cells) in enumerate(csv_rows(text)):
+        if index == 0 and cells[0].lower() == "name":
             continue
-        cells = [c.strip() for c in cells] + [""] * 4
+        cells = [*cells, "", "", "", ""]
         name, email, affiliation, roles_text = cells[:4]
         roles = [r.lower() for r in roles_text.replace(";", " ").split()] or ["pc"]
         row = InvitationRow(line=number, name=name, email=email.lower(), affiliation=affiliation, roles=roles)
@@ -325,13 +319,13 @@ class BulkRow:
 
 def assignments_preview(text: str, *, by: User) -> list[BulkRow]:
     """`paper,email,action` rows (action: assign or unassign), each checked."""
-    raw = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    raw = csv_rows(text)
     papers = {s.pk: s for s in Submission.objects.prefetch_related("authors", "conflicts")}
     people = {u.email.lower(): u for u in User.objects.all()}
     rows = []
-    for number, cells in enumerate(raw, start=1):
-        cells = [c.strip() for c in cells] + ["", "", ""]
-        if number == 1 and cells[0].lower() == "paper":
+    for index, (number, cells) in enumerate(raw):
+        cells = [*cells, "", "", ""]
+        if index == 0 and cells[0].lower() == "paper":
             continue
         row = BulkRow(line=number, paper=cells[0].lstrip("#"), email=cells[1].lower(),
                       action=(cells[2] or "assign").lower())

@@ -10,6 +10,8 @@ from reviews import selectors, services
 from reviews.forms import (
     BidForm,
     CommentForm,
+    ConflictAddForm,
+    ConflictWaiveForm,
     CsvForm,
     InviteForm,
     PcProfileForm,
@@ -18,7 +20,7 @@ from reviews.forms import (
 )
 from reviews.models import Invitation, PcProfile, ReviewField, TopicExpertise
 from reviews.offline import OfflineField, OfflineParseError, parse_offline_form, render_offline_form
-from submissions.models import Conflict, ConflictReason
+from submissions.models import Conflict
 from submissions.selectors import submission_visible_or_404
 from workshop import policy
 from workshop.http import int_or_none, require
@@ -266,14 +268,14 @@ def chair_pc(request):
         return redirect("chair_pc")
     if csv_form.is_bound and csv_form.is_valid():
         text = csv_form.cleaned_data["csv_text"]
-        if "csv_apply" in request.POST:
-            try:
+        try:
+            preview = services.invitations_preview(text)
+            if "csv_apply" in request.POST:
                 count = services.invitations_apply(text=text, by=request.user)
                 messages.success(request, f"{count} invitations sent.")
                 return redirect("chair_pc")
-            except services.Refused as refused:
-                messages.error(request, refused.message)
-        preview = services.invitations_preview(text)
+        except services.Refused as refused:
+            csv_form.add_error("csv_text", refused.message)
     return render(request, "reviews/chair_pc.html", {
         "invite_form": invite_form, "csv_form": csv_form, "preview": preview,
         "csv_text": csv_form.cleaned_data.get("csv_text", "") if csv_form.is_bound and csv_form.is_valid() else "",
@@ -296,32 +298,34 @@ def chair_pc_resend(request, pk):
 @require(policy.is_chair)
 def chair_conflicts(request):
     workshop = workshop_current()
-    if request.method == "POST":
-        submission = submission_visible_or_404(user=request.user, number=int_or_none(request.POST.get("paper")) or 0,
+    waiving = request.method == "POST" and "waive" in request.POST
+    add_form = ConflictAddForm(request.POST if request.method == "POST" and not waiving else None)
+    waive_form = ConflictWaiveForm(request.POST if waiving else None)
+    form = waive_form if waiving else add_form
+    if form.is_bound and form.is_valid():
+        submission = submission_visible_or_404(user=request.user, number=form.cleaned_data["paper"],
                                                workshop=workshop)
         try:
-            if "waive" in request.POST:
-                conflict = get_object_or_404(Conflict, pk=request.POST.get("conflict"), submission=submission)
+            if waiving:
+                conflict = get_object_or_404(Conflict, pk=form.cleaned_data["conflict"], submission=submission)
                 services.conflict_waive(conflict=conflict, by=request.user)
                 messages.success(request, "Conflict waived.")
             else:
-                person = get_object_or_404(User, pk=request.POST.get("user"))
-                reason = request.POST.get("reason") or ConflictReason.OTHER
-                if reason not in ConflictReason.values:
-                    reason = ConflictReason.OTHER
-                services.conflict_set(submission=submission, user=person, reason=reason, by=request.user)
+                person = form.cleaned_data["user"]
+                services.conflict_set(submission=submission, user=person, reason=form.cleaned_data["reason"],
+                                      by=request.user)
                 messages.success(request, f"Conflict recorded for #{submission.pk} and {person.full_name}.")
+            return redirect("chair_conflicts")
         except services.Refused as refused:
-            messages.error(request, refused.message)
-        return redirect("chair_conflicts")
+            form.add_error(None, refused.message)
     visible = selectors.conflicts_list()
     managed = {s.pk for s in selectors.chair_assignment_rows(user=request.user) if not s.viewer_conflicted}
     return render(request, "reviews/chair_conflicts.html", {
         "conflicts": [c for c in visible if c.submission_id in managed],
         "suggestions": [s for s in services.conflict_suggestions() if s["submission"].pk in managed
                         and not s["automatic"]],
-        "members": pc_members(), "reasons": ConflictReason.choices,
-    })
+        "add_form": add_form, "waive_errors": waive_form.errors if waive_form.is_bound else {},
+    }, status=400 if form.is_bound else 200)
 
 
 @require(policy.is_chair)
@@ -346,15 +350,15 @@ def chair_assignments(request):
     preview = None
     if csv_form.is_bound and csv_form.is_valid():
         text = csv_form.cleaned_data["csv_text"]
-        if "csv_apply" in request.POST:
-            try:
+        try:
+            preview = services.assignments_preview(text, by=request.user)
+            if "csv_apply" in request.POST:
                 with transaction.atomic():
                     count = services.assignments_apply(text=text, by=request.user)
                 messages.success(request, f"{count} changes applied.")
                 return redirect("chair_assignments")
-            except services.Refused as refused:
-                messages.error(request, refused.message)
-        preview = services.assignments_preview(text, by=request.user)
+        except services.Refused as refused:
+            csv_form.add_error("csv_text", refused.message)
     rows = selectors.chair_assignment_rows(user=request.user)
     members = selectors.pc_loads(rows)
     return render(request, "reviews/chair_assignments.html", {

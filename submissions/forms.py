@@ -1,13 +1,17 @@
 import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.forms import formset_factory
+from django.utils import timezone
 
 from submissions.models import ConflictReason
 from submissions.services import AuthorEntry, SubmissionData
 from workshop.models import VocabularyKind
 from workshop.orcid import normalize_orcid, validate_orcid
 from workshop.selectors import topics_ordered, vocabulary_by_kind
+from workshop.validators import SingleLineFields
 
 MAX_TEXT_CHARS = 20000
 
@@ -16,7 +20,7 @@ def word_count(text: str) -> int:
     return len(re.findall(r"\S+", text or ""))
 
 
-class AuthorForm(forms.Form):
+class AuthorForm(SingleLineFields, forms.Form):
     name = forms.CharField(max_length=200)
     email = forms.EmailField()
     affiliation = forms.CharField(max_length=200, required=False)
@@ -54,7 +58,7 @@ AuthorFormSet = formset_factory(AuthorForm, formset=BaseAuthorFormSet, extra=1, 
                                 validate_max=True)
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(SingleLineFields, forms.Form):
     title = forms.CharField(max_length=300)
     abstract = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_TEXT_CHARS,
                                help_text="Markdown; write math as $...$.")
@@ -157,3 +161,32 @@ def initial_for(submission) -> tuple[dict, list[dict]]:
 
 class PdfUploadForm(forms.Form):
     pdf = forms.FileField(label="Paper PDF")
+
+
+class ExtensionForm(forms.Form):
+    """A per-paper deadline, typed in the workshop's zone; empty removes it."""
+
+    until = forms.CharField(required=False)
+
+    def __init__(self, *args, workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+
+    def clean_until(self):
+        raw = self.cleaned_data["until"].strip()
+        if not raw:
+            return None
+        try:
+            naive = datetime.fromisoformat(raw)
+        except ValueError:
+            raise forms.ValidationError("Please give the extension as a date and time, e.g. 2027-03-08T23:59.") \
+                from None
+        now = timezone.now()
+        try:
+            until = timezone.make_aware(naive, ZoneInfo(self.workshop.timezone))
+            until.astimezone(UTC)
+        except (OverflowError, ValueError):
+            until = None
+        if until is None or not now - timedelta(days=365) <= until <= now + timedelta(days=2 * 365):
+            raise forms.ValidationError("An extension must be a date within two years from today.")
+        return until

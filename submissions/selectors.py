@@ -44,8 +44,12 @@ def submission_visible_or_404(*, user, number: int, workshop) -> Submission:
 def submissions_for_chair(*, user, topic: int | None = None, term: int | None = None,
                           status: str | None = None) -> list[Submission]:
     """Every paper, for the chair list. Rows the chair is conflicted with are
-    marked `viewer_conflicted`; the page shows those as a title only."""
+    marked `viewer_conflicted` and shown as a title only; a filter on what
+    such a row hides (topic, threat model, status) leaves them out, or it
+    would reveal what they hide."""
     queryset = with_related(Submission.objects.all()).order_by("pk")
+    if topic or term or status:
+        queryset = queryset.exclude(pk__in=conflicted_numbers(user=user))
     if topic:
         queryset = queryset.filter(topics__id=topic)
     if term:
@@ -54,7 +58,7 @@ def submissions_for_chair(*, user, topic: int | None = None, term: int | None = 
     for row in rows:
         row.viewer_conflicted = policy.is_conflicted(user, row)
     if status:
-        rows = [row for row in rows if row.status == status and not row.viewer_conflicted]
+        rows = [row for row in rows if row.status == status]
     return rows
 
 

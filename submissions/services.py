@@ -13,18 +13,11 @@ from django.utils import timezone
 from submissions.models import Author, Conflict, ConflictSource, PdfKind, PdfVersion, Submission
 from submissions.pdf import PdfRejected, identity_leaks, inspect_pdf, scrub_metadata
 from workshop import policy
+from workshop.errors import Refused
 from workshop.mail import mail_queue
 from workshop.models import User, Workshop
 
 MAX_PAGES_TOTAL = 200  # a hard cap on any upload, whatever the page limit
-
-
-class SubmissionRefused(Exception):
-    """A change we refuse, with a message for the person who asked."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -93,7 +86,7 @@ def submission_create(*, by: User, data: SubmissionData, token: str, workshop: W
         return existing, False
     refusal = policy.registration_refusal(by, workshop, now=now)
     if refusal:
-        raise SubmissionRefused(refusal)
+        raise Refused(refusal)
     try:
         with transaction.atomic():
             submission = Submission(created_by=by, submit_token=token)
@@ -114,13 +107,13 @@ def submission_update(*, submission: Submission, by: User, data: SubmissionData,
     now = now or timezone.now()
     refusal = policy.edit_refusal(by, submission, workshop, now=now)
     if refusal:
-        raise SubmissionRefused(refusal)
+        raise Refused(refusal)
     with transaction.atomic():
         bumped = Submission.objects.filter(pk=submission.pk, version=expected_version).update(
             version=F("version") + 1
         )
         if not bumped:
-            raise SubmissionRefused(
+            raise Refused(
                 "This paper was changed (by a co-author, or in another tab) since you opened it. "
                 "Your changes were not saved: reload the page to see the current version, then "
                 "make your changes again."
@@ -136,13 +129,13 @@ def pdf_upload(*, submission: Submission, by: User, data: bytes, filename: str,
     now = now or timezone.now()
     refusal = policy.edit_refusal(by, submission, workshop, now=now)
     if refusal:
-        raise SubmissionRefused(refusal)
+        raise Refused(refusal)
     try:
         info = inspect_pdf(data, max_bytes=workshop.max_pdf_mb * 1024 * 1024,
                            max_pages=MAX_PAGES_TOTAL, page_limit=workshop.page_limit)
         reviewer_copy = scrub_metadata(data)
     except PdfRejected as rejected:
-        raise SubmissionRefused(rejected.message) from rejected
+        raise Refused(rejected.message) from rejected
     authors = list(submission.authors.all())
     warnings = identity_leaks(info, names=[a.name for a in authors], emails=[a.email for a in authors])
     with transaction.atomic():
@@ -166,7 +159,7 @@ def submission_withdraw(*, submission: Submission, by: User, workshop: Workshop,
     now = now or timezone.now()
     refusal = policy.withdraw_refusal(by, submission, workshop, now=now)
     if refusal:
-        raise SubmissionRefused(refusal)
+        raise Refused(refusal)
     with transaction.atomic():
         Submission.objects.filter(pk=submission.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=now, version=F("version") + 1
@@ -179,7 +172,7 @@ def submission_revive(*, submission: Submission, by: User, workshop: Workshop,
     now = now or timezone.now()
     refusal = policy.revive_refusal(by, submission, workshop, now=now)
     if refusal:
-        raise SubmissionRefused(refusal)
+        raise Refused(refusal)
     with transaction.atomic():
         Submission.objects.filter(pk=submission.pk).update(withdrawn_at=None, version=F("version") + 1)
         _queue_receipt(submission, event="revived")
@@ -187,5 +180,5 @@ def submission_revive(*, submission: Submission, by: User, workshop: Workshop,
 
 def extension_grant(*, submission: Submission, until: datetime | None, by: User) -> None:
     if not policy.can_manage_submission(by, submission):
-        raise SubmissionRefused("You cannot manage this paper.")
+        raise Refused("You cannot manage this paper.")
     Submission.objects.filter(pk=submission.pk).update(deadline_extension=until)

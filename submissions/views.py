@@ -1,10 +1,8 @@
-import csv
 import secrets
-from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +11,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from reviews import selectors as review_selectors
 from submissions import selectors, services
-from submissions.forms import AuthorFormSet, PdfUploadForm, SubmissionForm, initial_for
+from submissions.forms import AuthorFormSet, ExtensionForm, PdfUploadForm, SubmissionForm, initial_for
 from submissions.models import SubmissionStatus
 from workshop import policy
+from workshop.csvio import csv_response
+from workshop.errors import Refused
 from workshop.http import int_or_none, require
 from workshop.models import VocabularyKind, VocabularyTerm
 from workshop.phases import upcoming_deadlines
@@ -59,7 +59,7 @@ def submission_new(request):
                 by=request.user, data=form.to_data(authors), token=form.cleaned_data["token"],
                 workshop=workshop,
             )
-        except services.SubmissionRefused as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
         else:
             if created:
@@ -118,7 +118,7 @@ def submission_edit(request, number):
                 submission=submission, by=request.user, data=form.to_data(authors),
                 expected_version=form.cleaned_data.get("version") or 0, workshop=workshop,
             )
-        except services.SubmissionRefused as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
         else:
             messages.success(request, f"Paper #{submission.pk} is saved. A receipt is on its way to the authors.")
@@ -145,7 +145,7 @@ def pdf_upload(request, number):
             try:
                 version = services.pdf_upload(submission=submission, by=request.user, data=data,
                                               filename=upload.name, workshop=workshop)
-            except services.SubmissionRefused as refused:
+            except Refused as refused:
                 form.add_error("pdf", refused.message)
             else:
                 messages.success(request, f"PDF uploaded: {version.page_count} pages, SHA-256 "
@@ -188,7 +188,7 @@ def _author_action(request, number, service, success: str):
     try:
         service(submission=submission, by=request.user, workshop=workshop)
         messages.success(request, success.format(number=submission.pk))
-    except services.SubmissionRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     return redirect("submission_detail", number=submission.pk)
 
@@ -228,33 +228,25 @@ def chair_list(request):
     })
 
 
-def csv_safe(value) -> str:
-    """Spreadsheets run cells that start with = + - @ (and tab/CR) as formulas."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require(policy.is_chair)
 def chair_csv(request):
     workshop = workshop_current()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="submissions.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["number", "title", "status", "authors", "topics", "threat_model", "pages", "sha256"])
-    for row in _chair_rows(request):
-        if row.viewer_conflicted:
-            writer.writerow([row.pk, csv_safe(row.title), "conflict", "", "", "", "", ""])
-            continue
-        pdf = row.current_pdf
-        authors = "; ".join(f"{a.name} <{a.email}>" for a in row.authors.all()) \
-            if policy.can_view_authors(request.user, row, workshop=workshop) else ""
-        writer.writerow([
-            row.pk, csv_safe(row.title), row.status, csv_safe(authors),
-            csv_safe("; ".join(t.name for t in row.topics.all())),
-            csv_safe("; ".join(t.label for t in row.threat_terms.all())),
-            pdf.page_count if pdf else "", pdf.sha256 if pdf else "",
-        ])
-    return response
+    return csv_response(
+        filename="submissions.csv",
+        header=["number", "title", "status", "authors", "topics", "threat_model", "pages", "sha256"],
+        rows=(_csv_row(request.user, row, workshop) for row in _chair_rows(request)),
+    )
+
+
+def _csv_row(user, row, workshop) -> list:
+    if row.viewer_conflicted:
+        return [row.pk, row.title, "conflict", "", "", "", "", ""]
+    pdf = row.current_pdf
+    authors = "; ".join(f"{a.name} <{a.email}>" for a in row.authors.all()) \
+        if policy.can_view_authors(user, row, workshop=workshop) else ""
+    return [row.pk, row.title, row.status, authors, "; ".join(t.name for t in row.topics.all()),
+            "; ".join(t.label for t in row.threat_terms.all()), pdf.page_count if pdf else "",
+            pdf.sha256 if pdf else ""]
 
 
 @require_POST
@@ -262,18 +254,14 @@ def chair_csv(request):
 def extension_set(request, number):
     workshop = workshop_current()
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
-    raw = request.POST.get("until", "").strip()
-    until = None
-    if raw:
-        try:
-            with timezone.override(workshop.timezone):
-                until = timezone.make_aware(datetime.fromisoformat(raw))
-        except ValueError:
-            messages.error(request, "Please give the extension as a date and time, e.g. 2027-03-08T23:59.")
-            return redirect("submission_detail", number=submission.pk)
+    form = ExtensionForm(request.POST, workshop=workshop)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["until"]))
+        return redirect("submission_detail", number=submission.pk)
+    until = form.cleaned_data["until"]
     try:
         services.extension_grant(submission=submission, until=until, by=request.user)
         messages.success(request, "Extension saved." if until else "Extension removed.")
-    except services.SubmissionRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     return redirect("submission_detail", number=submission.pk)

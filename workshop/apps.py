@@ -7,3 +7,4 @@ class WorkshopConfig(AppConfig):
 
     def ready(self):
         from workshop import checks  # noqa: F401  (registers the system checks)
+        from workshop.celery import app  # noqa: F401  (tasks queued from the web use this app's broker)

@@ -3,9 +3,10 @@ from django.forms import modelformset_factory
 
 from workshop.models import RoleName, Topic, User, VocabularyTerm, Workshop
 from workshop.orcid import normalize_orcid
+from workshop.validators import SingleLineFields
 
 
-class SignupForm(forms.Form):
+class SignupForm(SingleLineFields, forms.Form):
     """Extra fields on allauth's sign-up form."""
 
     full_name = forms.CharField(max_length=200, label="Full name")
@@ -19,7 +20,7 @@ class SignupForm(forms.Form):
         user.save(update_fields=["full_name", "affiliation"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SingleLineFields, forms.ModelForm):
     orcid = forms.CharField(
         label="ORCID iD", max_length=60, required=False,
         help_text="Optional, e.g. 0000-0002-1825-0097 or its orcid.org link.",
@@ -48,7 +49,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(SingleLineFields, forms.ModelForm):
     """Dates are entered in the workshop's own time zone (the view activates it)."""
 
     class Meta:
@@ -93,18 +94,22 @@ class WorkshopForm(forms.ModelForm):
         return data
 
 
+class _SingleLineModelForm(SingleLineFields, forms.ModelForm):
+    pass
+
+
 TopicFormSet = modelformset_factory(
-    Topic, fields=["name", "position"], extra=1, can_delete=True,
+    Topic, form=_SingleLineModelForm, fields=["name", "position"], extra=1, can_delete=True,
     widgets={"position": forms.NumberInput(attrs={"class": "narrow"})},
 )
 
 VocabularyFormSet = modelformset_factory(
-    VocabularyTerm, fields=["label", "position"], extra=1, can_delete=True,
+    VocabularyTerm, form=_SingleLineModelForm, fields=["label", "position"], extra=1, can_delete=True,
     widgets={"position": forms.NumberInput(attrs={"class": "narrow"})},
 )
 
 
-class RolesForm(forms.Form):
+class RolesForm(SingleLineFields, forms.Form):
     email = forms.EmailField()
     roles = forms.MultipleChoiceField(
         choices=RoleName.choices, widget=forms.CheckboxSelectMultiple, required=False

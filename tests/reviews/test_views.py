@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reviews.models import Assignment, Bid, Review
+from reviews.services import assignments_preview
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from tests.pages import without_tokens
 from tests.reviews.conftest import FULL_REVIEW, submitted_review
@@ -411,3 +412,46 @@ def test_resending_a_declined_invitation_makes_a_new_link(client_for, chair, aut
     assert new != old
     assert client_for(author).get(reverse("pc_invitation", args=[old])).status_code == 404
     assert client_for(author).get(reverse("pc_invitation", args=[new])).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("post", [
+    {"paper": "1", "user": "abc", "reason": "other"}, {"paper": "1", "user": "", "reason": "other"},
+    {"paper": "abc", "user": "1"}, {"paper": "1", "conflict": "abc", "waive": "1"},
+    {"paper": "1", "conflict": "", "waive": "1"}, {"paper": "", "conflict": "", "waive": "1"},
+])
+def test_chair_conflicts_page_explains_tampered_ids(client_for, pc_world, post):
+    """Issue 9, item 12: each was a 500 (ValueError)."""
+    people, paper = pc_world
+
+    response = client_for(people["chair"]).post(reverse("chair_conflicts"), post)
+
+    assert response.status_code == 400
+    assert 'class="form-errors"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "first"), [("chair_assignments", "1,"), ("chair_pc", "Name,")])
+def test_chair_csv_with_a_huge_field_is_explained(client_for, chair, page, first):
+    """Issue 9, item 12: a field over 128 KB was a 500 (_csv.Error)."""
+    text = first + '"' + "x" * 140_000 + '",assign\n'
+
+    response = client_for(chair).post(reverse(page), {"csv_text": text, "csv_preview": "1"})
+
+    assert response.status_code == 200
+    assert "a field is longer than 128 KB" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_assignment_exports_are_formula_safe_and_read_back(client_for, pc_world):
+    """Issue 9, item 14."""
+    people, paper = pc_world
+    formula = UserFactory(email="=1+2@formula.example", full_name="Formula")
+    RoleFactory(user=formula, name="pc")
+    Assignment.objects.create(submission=paper, reviewer=formula)
+
+    text = client_for(people["chair"]).get(reverse("assignments_csv")).content.decode()
+    rows = {r.email: r for r in assignments_preview(text, by=people["chair"])}
+
+    assert f"{paper.pk},'=1+2@formula.example,assign" in text.splitlines()
+    assert rows["=1+2@formula.example"].reviewer == formula

@@ -9,7 +9,6 @@ from submissions.models import Conflict, PdfVersion, Submission
 from submissions.services import (
     AuthorEntry,
     SubmissionData,
-    SubmissionRefused,
     pdf_upload,
     submission_create,
     submission_revive,
@@ -17,6 +16,7 @@ from submissions.services import (
     submission_withdraw,
 )
 from tests.submissions import pdf_corpus
+from workshop.errors import Refused
 from workshop.models import OutgoingMail, Topic, VocabularyTerm
 
 
@@ -65,7 +65,7 @@ def test_submission_create_twice_with_one_token_makes_one_paper(open_workshop, a
 
 @pytest.mark.django_db
 def test_submission_create_after_the_abstract_deadline_is_refused(closed_workshop, author):
-    with pytest.raises(SubmissionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         submission_create(by=author, data=_data(), token="late", workshop=closed_workshop)
 
     assert refused.value.message.startswith("The abstract registration deadline has passed")
@@ -76,7 +76,7 @@ def test_submission_update_from_a_stale_copy_is_refused(submission, author, open
     submission_update(submission=submission, by=author, data=_data(title="First"), expected_version=1,
                       workshop=open_workshop)
 
-    with pytest.raises(SubmissionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         submission_update(submission=Submission.objects.get(pk=submission.pk), by=author,
                           data=_data(title="Second"), expected_version=1, workshop=open_workshop)
 
@@ -86,7 +86,7 @@ def test_submission_update_from_a_stale_copy_is_refused(submission, author, open
 
 @pytest.mark.django_db
 def test_submission_update_after_the_deadline_is_refused_unless_extended(submission, author, closed_workshop):
-    with pytest.raises(SubmissionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         submission_update(submission=submission, by=author, data=_data(), expected_version=1,
                           workshop=closed_workshop)
     submission.deadline_extension = timezone.now() + timedelta(days=1)
@@ -136,7 +136,7 @@ def test_pdf_upload_strips_author_metadata_from_the_reviewer_copy(submission, au
     ],
 )
 def test_pdf_upload_refuses_bad_files_with_the_reason(submission, author, open_workshop, make, start):
-    with pytest.raises(SubmissionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         pdf_upload(submission=submission, by=author, data=make(), filename="x.pdf", workshop=open_workshop)
 
     assert refused.value.message.startswith(start)
@@ -167,7 +167,7 @@ def test_withdraw_then_revive_before_the_deadline(submission, author, open_works
 def test_revive_after_the_deadline_is_refused(submission, author, closed_workshop):
     submission_withdraw(submission=submission, by=author, workshop=closed_workshop)
 
-    with pytest.raises(SubmissionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         submission_revive(submission=Submission.objects.get(pk=submission.pk), by=author,
                           workshop=closed_workshop)
 
@@ -176,7 +176,7 @@ def test_revive_after_the_deadline_is_refused(submission, author, closed_worksho
 
 @pytest.mark.django_db
 def test_withdraw_by_someone_else_is_refused(submission, other_author, open_workshop):
-    with pytest.raises(SubmissionRefused):
+    with pytest.raises(Refused):
         submission_withdraw(submission=submission, by=other_author, workshop=open_workshop)
 
     assert Submission.objects.get(pk=submission.pk).withdrawn_at is None
@@ -188,7 +188,7 @@ def test_authors_cannot_change_papers_when_the_phase_says_so_whatever_the_dates(
     open_workshop, submission, author, paper_pdf, hold,
 ):
     """Issue 9, item 7: dates say open, the phase says no."""
-    from submissions.services import SubmissionRefused, pdf_upload, submission_create
+    from submissions.services import pdf_upload, submission_create
 
     if hold == "released":
         open_workshop.decisions_released = True
@@ -196,9 +196,9 @@ def test_authors_cannot_change_papers_when_the_phase_says_so_whatever_the_dates(
         open_workshop.phase_override = hold.removeprefix("override_")
     open_workshop.save()
 
-    with pytest.raises(SubmissionRefused):
+    with pytest.raises(Refused):
         pdf_upload(submission=submission, by=author, data=paper_pdf, filename="p.pdf", workshop=open_workshop)
-    with pytest.raises(SubmissionRefused):
+    with pytest.raises(Refused):
         submission_create(by=author, data=_data(), token="t-phase", workshop=open_workshop)
     assert submission.pdf_versions.count() == 0
 

@@ -1,10 +1,12 @@
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from submissions.models import Conflict, Submission
 from submissions.services import pdf_upload
@@ -311,6 +313,52 @@ def test_conflicted_chair_cannot_open_the_paper(client_for, chair, open_workshop
 def test_chair_extension_reopens_editing(client_for, chair, author, closed_workshop):
     paper = SubmissionFactory(created_by=author)
 
-    client_for(chair).post(reverse("submission_extension", args=[paper.pk]), {"until": "2099-01-01T23:59"})
+    until = (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    client_for(chair).post(reverse("submission_extension", args=[paper.pk]), {"until": until})
 
     assert client_for(author).get(reverse("submission_edit", args=[paper.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("until", ["9999-12-31T23:59", "0001-01-01T00:00", "2027-13-40T99:99", "tomorrow"])
+def test_chair_extension_with_an_impossible_date_is_explained(client_for, chair, author, closed_workshop, until):
+    """Issue 9, item 12: was a 500 (OverflowError) for 9999-12-31."""
+    paper = SubmissionFactory(created_by=author)
+
+    response = client_for(chair).post(reverse("submission_extension", args=[paper.pk]), {"until": until},
+                                      follow=True)
+
+    paper.refresh_from_db()
+    assert response.status_code == 200
+    assert paper.deadline_extension is None
+    assert ("within two years" in response.content.decode()) or ("e.g. 2027-03-08T23:59" in response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("title", ["Evil\r\nBcc: x@evil.example", "Tab\there", "Nul\x00byte"])
+def test_register_refuses_control_characters_in_the_title(client_for, author, open_workshop, title):
+    """Issue 9, item 13: a CR/LF title broke every later mail about the paper."""
+    response = client_for(author).post(reverse("submission_new"), _form_post(title=title))
+
+    assert response.status_code == 200
+    assert Submission.objects.count() == 0
+    assert ("without line breaks" in response.content.decode()) or ("Null characters" in response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["chair_submissions", "chair_submissions_csv"])
+@pytest.mark.parametrize("query", ["topic", "term", "status"])
+def test_chair_filters_never_match_conflicted_papers(client_for, chair, open_workshop, page, query):
+    """Issue 9, item 16: a filter on a title-only row revealed its topic."""
+    topic = Topic.objects.order_by("position").first()
+    term = VocabularyTerm.objects.filter(kind="goal").first()
+    hidden = SubmissionFactory(title="Conflicted paper")
+    hidden.threat_terms.add(term)
+    Conflict.objects.create(submission=hidden, user=chair, reason="advisor", source="author")
+    value = {"topic": topic.pk, "term": term.pk, "status": "registered"}[query]
+
+    filtered = client_for(chair).get(reverse(page), {query: value}).content.decode()
+    unfiltered = client_for(chair).get(reverse(page)).content.decode()
+
+    assert "Conflicted paper" not in filtered
+    assert "Conflicted paper" in unfiltered

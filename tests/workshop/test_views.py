@@ -269,3 +269,24 @@ def test_missing_page_answers_with_the_friendly_404(client):
 
     assert response.status_code == 404
     assert "There is nothing here, or it is not yours to see." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_settings_form_cannot_release_decisions(client_for, chair, workshop):
+    """Issue 9, item 11: release is a confirmed action of its own, not a checkbox."""
+    page = client_for(chair).get(reverse("settings_workshop")).content.decode()
+    client_for(chair).post(reverse("settings_workshop"), {**_settings_post(workshop), "decisions_released": "on"})
+
+    workshop.refresh_from_db()
+    assert 'name="decisions_released"' not in page
+    assert workshop.decisions_released is False
+
+
+@pytest.mark.django_db
+def test_profile_refuses_a_name_with_a_line_break(client_for, author):
+    response = client_for(author).post(reverse("profile"), {
+        "full_name": "Alice\r\nAuthor", "affiliation": "", "email_domains": "", "orcid": ""})
+
+    author.refresh_from_db()
+    assert "without line breaks" in response.content.decode()
+    assert author.full_name != "Alice\r\nAuthor"
