@@ -13,6 +13,7 @@ from reviews import selectors as review_selectors
 from submissions import selectors, services
 from submissions.forms import AuthorFormSet, ExtensionForm, PdfUploadForm, SubmissionForm, initial_for
 from submissions.models import SubmissionStatus
+from submissions.uploads import upload_limited
 from workshop import policy
 from workshop.csvio import csv_response
 from workshop.errors import Refused
@@ -128,30 +129,38 @@ def submission_edit(request, number):
     })
 
 
+def _pdf_limit() -> int:
+    return workshop_current().max_pdf_mb * 1024 * 1024
+
+
+@upload_limited(_pdf_limit)
 @require_POST
 @login_required
 def pdf_upload(request, number):
     workshop = workshop_current()
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    too_large = (f"Your file is larger than the {workshop.max_pdf_mb} MB limit, so it was not uploaded. Please "
+                 "make it smaller (for example by compressing large images) and upload it again.")
+    if request.upload_too_large:  # checked before anything reads the body
+        form = PdfUploadForm(data={}, files={})
+        form.errors["pdf"] = form.error_class([too_large])
+        return render(request, "submissions/detail.html", _detail_context(request, workshop, submission, form),
+                      status=413)
     form = PdfUploadForm(request.POST, request.FILES)
-    if form.is_valid():
+    if request.upload_too_large:  # the file part alone passed the limit while arriving
+        form.errors["pdf"] = form.error_class([too_large])
+    elif form.is_valid():
         upload = form.cleaned_data["pdf"]
-        if upload.size > workshop.max_pdf_mb * 1024 * 1024:
-            # Refused before reading it into memory.
-            form.add_error("pdf", f"Your file is {upload.size / 1048576:.1f} MB; the limit is "
-                                  f"{workshop.max_pdf_mb} MB.")
+        try:
+            version = services.pdf_upload(submission=submission, by=request.user, data=upload.read(),
+                                          filename=upload.name, workshop=workshop)
+        except Refused as refused:
+            form.add_error("pdf", refused.message)
         else:
-            data = upload.read()
-            try:
-                version = services.pdf_upload(submission=submission, by=request.user, data=data,
-                                              filename=upload.name, workshop=workshop)
-            except Refused as refused:
-                form.add_error("pdf", refused.message)
-            else:
-                messages.success(request, f"PDF uploaded: {version.page_count} pages, SHA-256 "
-                                          f"{version.sha256[:16]}….")
-                url = reverse("submission_detail", args=[submission.pk])
-                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+            messages.success(request, f"PDF uploaded: {version.page_count} pages, SHA-256 "
+                                      f"{version.sha256[:16]}….")
+            url = reverse("submission_detail", args=[submission.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
     return render(request, "submissions/detail.html",
                   _detail_context(request, workshop, submission, upload_form=form))

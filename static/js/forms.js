@@ -48,6 +48,19 @@
     });
   });
 
+  // A file over the limit is refused here, before the browser sends it.
+  document.addEventListener("change", function (event) {
+    const input = event.target;
+    const form = input.form;
+    if (!input.files || !form || !form.dataset.maxBytes) return;
+    const max = parseInt(form.dataset.maxBytes, 10);
+    const file = input.files[0];
+    const tooBig = file && file.size > max;
+    input.setCustomValidity(tooBig ? "This file is " + (file.size / 1048576).toFixed(1) + " MB; the limit is " +
+      Math.floor(max / 1048576) + " MB. Please make it smaller and choose it again." : "");
+    if (tooBig) input.reportValidity();
+  });
+
   document.addEventListener("htmx:xhr:progress", function (event) {
     const bar = event.target.querySelector && event.target.querySelector(".upload-progress");
     if (!bar || !event.detail.lengthComputable) return;

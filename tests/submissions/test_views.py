@@ -222,17 +222,53 @@ def test_upload_explains_a_bad_file(client_for, submission, author, filename, co
     assert submission.pdf_versions.count() == 0
 
 
+class _CountingBody(io.RawIOBase):
+    """A request body that records how much of it the server reads."""
+
+    def __init__(self, size):
+        self.size, self.read_bytes = size, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        n = min(len(buffer), self.size - self.read_bytes)
+        buffer[:n] = b"0" * n
+        self.read_bytes += n
+        return n
+
+
 @pytest.mark.django_db
-def test_upload_over_the_size_cap_is_refused_before_reading(client_for, submission, author, open_workshop):
+def test_upload_declared_over_the_limit_is_refused_without_reading_the_body(
+    client_for, submission, author, open_workshop,
+):
+    """Issue 9, item 17: a 60 MB body was received before the refusal."""
+    body = _CountingBody(60 * 1024 * 1024)
+
+    response = client_for(author).generic(
+        "POST", reverse("pdf_upload", args=[submission.pk]), b"",
+        content_type="multipart/form-data; boundary=xyz",
+        **{"wsgi.input": body, "CONTENT_LENGTH": str(body.size)},
+    )
+
+    assert response.status_code == 413
+    assert "larger than the 20 MB limit" in response.content.decode()
+    assert body.read_bytes == 0
+    assert submission.pdf_versions.count() == 0
+
+
+@pytest.mark.django_db
+def test_upload_whose_file_passes_the_limit_while_arriving_is_dropped(client_for, submission, author, open_workshop):
     open_workshop.max_pdf_mb = 1
     open_workshop.save()
 
     response = client_for(author).post(
         reverse("pdf_upload", args=[submission.pk]),
-        {"pdf": SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * (1536 * 1024))},
+        {"pdf": SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * (1100 * 1024))},
     )
 
-    assert "Your file is 1.5 MB; the limit is 1 MB." in response.content.decode()
+    assert "larger than the 1 MB limit" in response.content.decode()
+    assert submission.pdf_versions.count() == 0
 
 
 @pytest.mark.django_db
