@@ -64,6 +64,7 @@ class ReviewView:
     label: str
     reviewer_name: str | None
     answers: list[tuple[ReviewField, str, str]]  # field, value, shown label
+    late: bool = False  # PC-internal: never shown to authors
 
 
 def _submitted_in_order(submission) -> list[Review]:
@@ -79,6 +80,7 @@ def reviews_visible_to(*, user, submission, workshop) -> list[ReviewView]:
     if not levels:
         return []
     show_names = policy.can_view_reviewer_identity(user, submission, workshop=workshop)
+    show_lateness = policy.can_view_reviews(user, submission, workshop=workshop)
     fields = [f for f in review_fields() if f.visibility in levels]
     reviews = _submitted_in_order(submission)
     reviewers = {u.pk: u for u in User.objects.filter(pk__in=[r.reviewer_id for r in reviews])} if show_names else {}
@@ -92,7 +94,7 @@ def reviews_visible_to(*, user, submission, workshop) -> list[ReviewView]:
                 answers.append((f, value, shown))
         name = reviewers[review.reviewer_id].full_name if show_names else None
         views.append(ReviewView(review=review, label=f"Review {_letter(index)}", reviewer_name=name,
-                                answers=answers))
+                                answers=answers, late=show_lateness and review.is_late))
     return views
 
 

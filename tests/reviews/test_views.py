@@ -455,3 +455,18 @@ def test_assignment_exports_are_formula_safe_and_read_back(client_for, pc_world)
 
     assert f"{paper.pk},'=1+2@formula.example,assign" in text.splitlines()
     assert rows["=1+2@formula.example"].reviewer == formula
+
+
+@pytest.mark.django_db
+def test_author_never_learns_which_review_was_late(client_for, pc_world, workshop):
+    """Issue 9, item 25: lateness is PC-internal."""
+    people, paper = pc_world
+    Review.objects.filter(reviewer=people["reviewer_after"]).update(is_late=True)
+    workshop.decisions_released = True
+    workshop.save()
+
+    author_page = client_for(people["author"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+    chair_page = client_for(people["chair"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+
+    assert ">late<" not in author_page
+    assert ">late<" in chair_page
