@@ -71,3 +71,34 @@ def test_invited_pc_member_bids_is_assigned_drafts_submits_and_reads_the_other_r
     expect(pc_page.get_by_text("Review submitted.")).to_be_visible()
     expect(pc_page.get_by_text("The other reviewer's summary.")).to_be_visible()
     expect(pc_page.get_by_text("by Olli Other")).to_be_visible()
+
+
+def test_review_typed_before_the_scripts_load_is_still_autosaved(live_server, browser, workshop, settings,
+                                                                 tmp_path):
+    """Issue 9: autosave never fired when the reviewer typed before htmx had processed the page."""
+    settings.MEDIA_ROOT = tmp_path
+    workshop.phase_override = "reviewing"
+    workshop.save()
+    reviewer = UserFactory(email="quick@pc.example", full_name="Quinn Quick")
+    RoleFactory(user=reviewer, name="pc")
+    paper = SubmissionFactory(title="Poisoning Spam Filters")
+    from reviews.models import Assignment, Review
+
+    Assignment.objects.create(submission=paper, reviewer=reviewer)
+    page = browser.new_context().new_page()
+    sign_in(page, live_server.url, reviewer.email, DEFAULT_PASSWORD)
+    expect(page.get_by_role("link", name="PC", exact=True)).to_be_visible()
+    held = []
+    page.route("**/static/django_htmx/htmx-2*.js", lambda route: held.append(route))  # arrives when we say
+
+    page.goto(live_server.url + f"/submissions/{paper.pk}/review/", wait_until="commit")
+    page.get_by_label("Paper summary").fill("Typed at once.")
+    for _ in range(1000):  # each round trip lets Playwright hand us the held request
+        if held:
+            break
+        page.evaluate("1")
+    assert held, "the page did not ask for htmx"
+    held[0].continue_()
+
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved at", timeout=15000)
+    assert Review.objects.get(reviewer=reviewer).draft_values["summary"] == "Typed at once."
