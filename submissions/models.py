@@ -146,6 +146,13 @@ class PdfVersion(models.Model):
     size = models.PositiveBigIntegerField()
     page_count = models.PositiveIntegerField()
     anonymity_warnings = models.JSONField(default=list, blank=True)
+    # What reviewers download has its own figures: showing them the original's
+    # hash would let them match it against a preprint.
+    reviewer_sha256 = models.CharField(max_length=64, blank=True)
+    reviewer_size = models.PositiveBigIntegerField(default=0)
+    # Set when the reviewer copy differs from the upload: it is then kept from reviewers.
+    copy_problem = models.TextField(blank=True)
+    notes = models.JSONField(default=list, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

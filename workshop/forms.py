@@ -56,7 +56,7 @@ class WorkshopForm(SingleLineFields, forms.ModelForm):
         model = Workshop
         fields = [
             "name", "acronym", "year", "venue", "cfp_text", "timezone", *Workshop.DEADLINE_FIELDS,
-            "phase_override", "anonymity", "page_limit", "max_pdf_mb",
+            "phase_override", "anonymity", "page_limit", "unclear_page_limit", "max_pdf_mb",
             "min_topics", "max_topics", "abstract_word_limit", "statement_word_limit",
             "reviews_per_paper", "reviews_visible_to_pc", "reviewer_names_to_pc",
         ]

@@ -136,6 +136,13 @@ class Workshop(models.Model):
     page_limit = models.PositiveIntegerField(
         default=8, help_text="Pages of main text, excluding references and appendices."
     )
+    unclear_page_limit = models.CharField(
+        "when we cannot tell where a long paper's references start", max_length=10,
+        choices=[("refuse", "Refuse the upload, naming the page count"),
+                 ("warn", "Accept it and warn the authors (appendices allowed)")],
+        default="refuse",
+        help_text="Applies to PDFs longer than the page limit whose References or Appendix heading we cannot find.",
+    )
     max_pdf_mb = models.PositiveIntegerField("maximum PDF size (MB)", default=20)
     min_topics = models.PositiveIntegerField("minimum topics per paper", default=1)
     max_topics = models.PositiveIntegerField("maximum topics per paper", default=3)
