@@ -13,6 +13,7 @@ from reviews.assignment.solver import AssignmentInfeasible, assign
 from reviews.models import Assignment, AssignmentRun, PcProfile, RunStatus, TopicExpertise
 from reviews.models import Bid as BidRow
 from reviews.services import Refused, assignment_add
+from reviews.tasks import assignment_run_task
 from submissions.models import Submission
 from submissions.selectors import with_related
 from workshop import policy
@@ -26,8 +27,6 @@ EXPERT_TOPIC_SHARE = 0.5  # a reviewer covering half a paper's topics at high le
 
 
 def run_create(*, by: User, params: dict) -> AssignmentRun:
-    from reviews.tasks import assignment_run_task
-
     with transaction.atomic():
         run = AssignmentRun.objects.create(created_by=by, params=params, stage="Waiting for a worker")
         transaction.on_commit(lambda: assignment_run_task.delay(run.pk))

@@ -3,7 +3,6 @@ through the outbox inside it."""
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,28 +27,18 @@ from submissions.models import Conflict, ConflictReason, ConflictSource, Submiss
 from workshop import policy
 from workshop.csvio import csv_rows
 from workshop.errors import Refused
-from workshop.mail import mail_queue
+from workshop.mail import absolute_url, mail_queue_template
 from workshop.models import RoleName, User, Workshop
-from workshop.selectors import pc_members, role_names_of
+from workshop.selectors import chairs, pc_members, role_names_of
 from workshop.services import roles_set
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
 
 # --- Invitations --------------------------------------------------------------------
 
 
 def _send_invitation(invitation: Invitation) -> None:
-    link = _absolute(reverse("pc_invitation", args=[invitation.token]))
-    roles = ", ".join(invitation.role_labels)
-    mail_queue(
-        to=invitation.email, kind="pc:invitation", related=invitation,
-        subject="[MLSec] Invitation to the program committee",
-        body=(f"Dear {invitation.name},\n\nYou are invited to serve on the Machine Learning and Computer "
-              f"Security Workshop as: {roles}.\n\nAccept or decline here (sign in or sign up first; the "
-              f"account that accepts receives the role):\n{link}\n\nThank you!\nThe chairs\n"),
+    mail_queue_template(
+        to=invitation.email, template="reviews/email/invitation", kind="pc:invitation", related=invitation,
+        context={"invitation": invitation, "link": absolute_url(reverse("pc_invitation", args=[invitation.token]))},
     )
     Invitation.objects.filter(pk=invitation.pk).update(sent_count=F("sent_count") + 1, sent_at=timezone.now())
 
@@ -292,11 +281,11 @@ def assignment_add(*, submission: Submission, reviewer: User, by: User) -> Assig
                 assignment = Assignment.objects.create(submission=submission, reviewer=reviewer, assigned_by=by)
         except IntegrityError:
             return Assignment.objects.get(submission=submission, reviewer=reviewer)
-        link = _absolute(reverse("review_edit", args=[submission.pk]))
-        mail_queue(to=reviewer.email, kind="pc:assignment", paper=submission.pk, related=assignment,
-                   subject=f"[MLSec] Please review #{submission.pk}: {submission.title}"[:300],
-                   body=(f"Dear {reviewer.full_name},\n\nYou are assigned to review paper #{submission.pk}, "
-                         f"\"{submission.title}\".\n\nYour review form: {link}\n"))
+        mail_queue_template(
+            to=reviewer.email, template="reviews/email/assignment", kind="pc:assignment", paper=submission.pk,
+            related=assignment, context={"submission": submission, "reviewer": reviewer,
+                                         "link": absolute_url(reverse("review_edit", args=[submission.pk]))},
+        )
     return assignment
 
 
@@ -447,13 +436,12 @@ def comment_add(*, submission: Submission, by: User, body: str, chairs_only: boo
     with transaction.atomic():
         comment = Comment.objects.create(submission=submission, author=by, body=body.strip(),
                                          chairs_only=chairs_only and policy.is_chair(by))
-        link = _absolute(reverse("submission_detail", args=[submission.pk]) + "#discussion")
-        for assignment in submission.assignments.select_related("reviewer"):
-            reader = assignment.reviewer
+        link = absolute_url(reverse("submission_detail", args=[submission.pk]) + "#discussion")
+        readers = {a.reviewer for a in submission.assignments.select_related("reviewer")} | set(chairs())
+        for reader in sorted(readers, key=lambda u: u.pk):
             if reader.pk == by.pk or not policy.can_view_comment(reader, comment, submission, workshop=workshop):
                 continue
-            mail_queue(to=reader.email, kind="pc:comment", paper=submission.pk, related=comment,
-                       subject=f"[MLSec] New comment on #{submission.pk}",
-                       body=f"A new comment was posted on paper #{submission.pk}, \"{submission.title}\".\n\n"
-                            f"Read it: {link}\n")
+            mail_queue_template(to=reader.email, template="reviews/email/comment", kind="pc:comment",
+                                paper=submission.pk, related=comment,
+                                context={"submission": submission, "comment": comment, "link": link})
     return comment

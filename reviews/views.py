@@ -23,6 +23,7 @@ from reviews.offline import OfflineField, OfflineParseError, parse_offline_form,
 from submissions.models import Conflict
 from submissions.selectors import submission_visible_or_404
 from workshop import policy
+from workshop.adapters import PENDING_INVITATION
 from workshop.http import int_or_none, require
 from workshop.markdown import render_markdown
 from workshop.models import User, VocabularyTerm
@@ -96,12 +97,17 @@ def bid_save(request, number):
     return redirect("bidding")
 
 
-@login_required
 def invitation(request, token):
+    """The link from the invitation mail. Signed out, it says what the
+    invitation is and keeps it through sign-in or sign-up, landing back here."""
     invite = Invitation.objects.filter(token=token).first()
     if invite is None or not policy.invitation_usable(invite, now=timezone.now()):
         return render(request, "reviews/invitation.html", {"invalid": True}, status=404)
+    if not request.user.is_authenticated:
+        request.session[PENDING_INVITATION] = request.path
+        return render(request, "reviews/invitation.html", {"invite": invite, "signed_out": True})
     if request.method == "POST":
+        request.session.pop(PENDING_INVITATION, None)
         try:
             services.invitation_respond(token=token, user=request.user, accept="accept" in request.POST)
         except services.Refused as refused:

@@ -7,14 +7,13 @@ from datetime import datetime
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from submissions.models import Author, Conflict, ConflictSource, PdfKind, PdfVersion, Submission
 from submissions.pdf import PdfRejected, identity_leaks, inspect_pdf, scrub_metadata
 from workshop import policy
 from workshop.errors import Refused
-from workshop.mail import mail_queue
+from workshop.mail import mail_queue_template
 from workshop.models import User, Workshop
 
 MAX_PAGES_TOTAL = 200  # a hard cap on any upload, whatever the page limit
@@ -67,13 +66,10 @@ def _queue_receipt(submission: Submission, *, event: str) -> None:
     submission = Submission.objects.prefetch_related(
         "authors", "topics", "threat_terms", "conflicts__user"
     ).get(pk=submission.pk)
-    body = render_to_string("submissions/email/receipt.txt", {
-        "submission": submission, "event": event, "pdf": submission.current_pdf,
-    })
-    subject = f"[MLSec] #{submission.pk} {event}: {submission.title}"[:300]
+    context = {"submission": submission, "event": event, "pdf": submission.current_pdf}
     for author in submission.authors.all():
-        mail_queue(to=author.email, subject=subject, body=body, kind="submission:receipt",
-                   paper=submission.pk, related=submission)
+        mail_queue_template(to=author.email, template="submissions/email/receipt", context=context,
+                            kind="submission:receipt", paper=submission.pk, related=submission)
 
 
 def submission_create(*, by: User, data: SubmissionData, token: str, workshop: Workshop,

@@ -16,9 +16,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Model
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from workshop.models import MailStatus, OutgoingMail
+from workshop.selectors import workshop_current
+from workshop.tasks import mail_send_task
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,24 @@ def one_line(text: str, limit: int = 300) -> str:
     """A header value that cannot fail: control characters (a CR/LF in a
     title, say) become spaces, runs of spaces one."""
     return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())[:limit]
+
+
+def absolute_url(path: str) -> str:
+    """Links in mail point at SITE_URL, the address people reach the site at."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def mail_queue_template(*, to: str, template: str, context: dict, kind: str, paper: int | None = None,
+                        related: Model | None = None) -> OutgoingMail:
+    """The one way to write a mail: `<template>_subject.txt` and `<template>_body.txt`
+    (e.g. template="reviews/email/assignment"), the subject prefixed with the
+    workshop's acronym."""
+    workshop = workshop_current()
+    context = {"workshop": workshop, "site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"{template}_subject.txt", context)
+    body = render_to_string(f"{template}_body.txt", context)
+    return mail_queue(to=to, subject=f"[{workshop.acronym}] {subject}", body=body, kind=kind, paper=paper,
+                      related=related)
 
 
 def mail_queue(
@@ -56,8 +77,6 @@ def mail_queue(
 
 
 def _enqueue(mail_id: int) -> None:
-    from workshop.tasks import mail_send_task
-
     mail_send_task.delay(mail_id)
 
 

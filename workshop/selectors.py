@@ -52,3 +52,7 @@ def people_with_roles() -> QuerySet[User]:
 def pc_members() -> QuerySet[User]:
     """The program committee: active people with the PC role. The one query for it."""
     return User.objects.filter(roles__name=RoleName.PC, is_active=True).order_by("full_name", "pk").distinct()
+
+
+def chairs() -> QuerySet[User]:
+    return User.objects.filter(roles__name=RoleName.CHAIR, is_active=True).order_by("full_name", "pk").distinct()

@@ -148,7 +148,6 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "workshop.forms.SignupForm"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MLSec] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/m/ip,5/5m/key",
     "signup": "20/m/ip",

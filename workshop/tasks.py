@@ -1,10 +1,9 @@
-"""Thin Celery wrappers: take ids, call a service."""
+"""Thin Celery wrappers: take ids, call a service (imported in the body: the
+services import these tasks to queue them)."""
 
 from celery import shared_task
 from django.conf import settings
 
-from workshop.mail import TransientMailError, mail_deliver
-from workshop.mail import outbox_sweep as _outbox_sweep
 from workshop.models import MailStatus
 
 
@@ -12,6 +11,8 @@ from workshop.models import MailStatus
 def mail_send_task(self, mail_id: int) -> str:
     """The service caps attempts (OUTBOX_MAX_ATTEMPTS) and marks failures, so
     Celery may retry without its own limit."""
+    from workshop.mail import TransientMailError, mail_deliver
+
     try:
         return mail_deliver(mail_id=mail_id)
     except TransientMailError as error:
@@ -25,4 +26,6 @@ def mail_send_task(self, mail_id: int) -> str:
 
 @shared_task(name="workshop.tasks.outbox_sweep")
 def outbox_sweep() -> int:
-    return _outbox_sweep()
+    from workshop.mail import outbox_sweep as sweep
+
+    return sweep()

@@ -74,7 +74,8 @@ def _settings_post(workshop, **changes):
     data = {
         "name": workshop.name, "acronym": workshop.acronym, "year": workshop.year,
         "venue": "", "cfp_text": "CfP", "timezone": "Etc/GMT+12", "anonymity": "double",
-        "page_limit": 8, "max_pdf_mb": 20, "phase_override": "", "min_topics": 1, "max_topics": 3,
+        "page_limit": 8, "unclear_page_limit": "refuse", "max_pdf_mb": 20, "phase_override": "", "min_topics": 1,
+        "max_topics": 3,
         "abstract_word_limit": 300, "statement_word_limit": 400, "reviews_per_paper": 3,
         "reviews_visible_to_pc": "after_own", "reviewer_names_to_pc": "after_own",
     }
