@@ -635,14 +635,18 @@ def _reachable(pdf: pikepdf.Pdf, deadline: _Deadline) -> Iterator[pikepdf.Object
 
 
 def _name(value: object) -> str | None:
-    return str(value) if isinstance(value, pikepdf.Name) else None
+    if not isinstance(value, pikepdf.Name):
+        return None
+    try:
+        return str(value)
+    except UnicodeDecodeError:  # not UTF-8, so not a name we look for
+        return value.unparse().decode("latin-1")
 
 
 def _filters(stream: pikepdf.Object) -> list[str]:
     value = stream.get("/Filter")
-    if isinstance(value, pikepdf.Array):
-        return [str(item) for item in value]
-    return [str(value)] if isinstance(value, pikepdf.Name) else []
+    items = list(value) if isinstance(value, pikepdf.Array) else [value]
+    return [name for name in map(_name, items) if name is not None]
 
 
 _ACTIVE_LABELS = (
@@ -762,12 +766,13 @@ def _metadata(pdf: pikepdf.Pdf) -> tuple[tuple[str, str], ...]:
     fields: list[tuple[str, str]] = []
     info = pdf.trailer.get("/Info")
     if isinstance(info, pikepdf.Dictionary):
-        for key in sorted(info.keys())[:64]:  # qpdf keeps no order; sorted is stable
-            value = info.get(key)
+        # items(), not get(): pikepdf cannot look up a key that is not UTF-8. Sorted, as
+        # qpdf keeps no order.
+        for key, value in sorted(info.items(), key=lambda item: item[0])[:64]:
             if key not in _SKIPPED_INFO and isinstance(value, pikepdf.String):
-                fields.append((key.lstrip("/"), _text(value)))
+                fields.append((_clean(key.lstrip("/")), _text(value)))
     fields += _xmp_fields(_xmp_bytes(pdf.Root.get("/Metadata")))
-    return tuple((name, value.strip()[:_METADATA_VALUE_CHARS]) for name, value in fields if value.strip())
+    return tuple((name, _clean(value.strip()[:_METADATA_VALUE_CHARS])) for name, value in fields if value.strip())
 
 
 def _xmp_bytes(stream: object) -> bytes:
@@ -916,7 +921,14 @@ def _read_upload(data: bytes, indices: range, deadline: _Deadline, sha256: str) 
     texts: dict[int, str | None] = {}
     has_content = False
     with _PDFIUM_LOCK:
-        document = pdfium.PdfDocument(data)  # raises PdfiumError: the upload is refused
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as error:
+            if error.err_code != pdfium_c.FPDF_ERR_PASSWORD:
+                raise  # the upload is refused as damaged
+            # qpdf opened it without a password, but viewers would ask for one.
+            _log_refusal("encrypted", sha256, len(data))
+            raise PdfRejected(_MESSAGES["encrypted"], "encrypted") from None
         try:
             page_count = len(document)
             for index in indices:
@@ -1101,9 +1113,14 @@ def _string(value: object) -> str:
 def _text(value: pikepdf.String) -> str:
     """A PDF text string as text, whatever its bytes (broken UTF-16 included)."""
     try:
-        return str(value)
+        return _clean(str(value))
     except Exception:  # undecodable: the raw bytes still show ASCII names
         return bytes(value).decode("latin-1")
+
+
+def _clean(text: str) -> str:
+    # Lone surrogates (from bytes that were not UTF-8) cannot be stored or shown.
+    return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _annotation_texts(pages: list[pikepdf.Page], deadline: _Deadline) -> list[tuple[str, str, bool]]:

@@ -419,3 +419,48 @@ def pdf_with_zip_appended() -> bytes:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("payload.js", "alert(1)")
     return paper() + out.getvalue()
+
+
+def xref_stream_bomb(inflated: int = 300 * MB) -> bytes:
+    """A one-page PDF whose cross-reference stream inflates to `inflated` bytes.
+
+    qpdf decodes it while opening the file, before any of our measuring.
+    """
+    data = zeros_deflated(inflated)
+    out = bytearray(b"%PDF-1.7\n")
+    for number, body in enumerate((_CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", _PAGE), start=1):
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"4 0 obj\n<< /Type /XRef /Size 5 /W [1 4 1] /Root 1 0 R /Filter /FlateDecode /Length %d >>\n" % len(data)
+    out += b"stream\n" + data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def object_stream_bomb(inflated: int = 30 * MB) -> bytes:
+    """A one-page PDF whose page resources sit in an object stream padded to `inflated` bytes."""
+    header = b"6 0 "
+    compressor = zlib.compressobj(9)
+    data = compressor.compress(header + b"<< >> ")
+    for _ in range(inflated // MB):
+        data += compressor.compress(bytes(MB))
+    data += compressor.flush()
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    bodies = (
+        _CATALOG,
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources 6 0 R >>",
+        b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
+        % (len(header), len(data), data),
+    )
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    rows = b"\x00" + bytes(4) + b"\xff"
+    rows += b"".join(b"\x01" + offset.to_bytes(4, "big") + b"\x00" for offset in offsets)
+    rows += b"\x01" + xref.to_bytes(4, "big") + b"\x00"  # 5: this cross-reference stream
+    rows += b"\x02" + (4).to_bytes(4, "big") + b"\x00"  # 6: first object in object stream 4
+    out += b"5 0 obj\n<< /Type /XRef /Size 7 /W [1 4 1] /Root 1 0 R /Length %d >>\nstream\n" % len(rows)
+    out += rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)

@@ -307,6 +307,25 @@ def test_check_pdf_stacked_flate_bomb_rejected():
     assert "expands to more than 20 MB" in error.message
 
 
+def test_check_pdf_object_stream_measured_before_it_is_decoded():
+    # qpdf would decode the whole object stream to resolve the page's resources.
+    error = rejection(corpus.object_stream_bomb(30 * MB), inflate_budget=20 * MB)
+
+    assert error.code == "bomb"
+    assert "expands to more than 20 MB" in error.message
+
+
+def test_check_pdf_cross_reference_stream_bomb_stopped_by_qpdf_limit():
+    # qpdf decodes this one while opening the file; its own per-stream limit stops it.
+    data = corpus.xref_stream_bomb(300 * MB)
+    assert len(data) < 400_000
+
+    error = rejection(data)
+
+    assert error.code == "bomb"
+    assert "expands to more than 64 MB" in error.message
+
+
 @pytest.mark.parametrize("fraction", [0.05, 0.5, 0.95, 0.999])
 def test_check_pdf_truncated_rejected_as_malformed(fraction):
     error = rejection(corpus.truncated(fraction))
