@@ -734,7 +734,7 @@ def test_check_pdf_copy_strips_xmp_on_pages_fonts_and_images():
 
 
 def test_check_pdf_copy_that_differs_is_flagged_not_raised(monkeypatch):
-    # Make the "copy" lose text on page 2 to see the comparison at work.
+    # A "copy" whose page 1 says something else, to see the comparison at work.
     other = corpus.paper(byline="Someone Else Entirely")
     monkeypatch.setattr(pdf_module._Check, "_copy", lambda self, pdf, found: other)
 
