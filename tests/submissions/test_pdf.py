@@ -1,78 +1,175 @@
 import hashlib
 import io
+import logging
 import random
+import re
 import threading
 
+import pikepdf
+import pypdfium2 as pdfium
 import pytest
-from pypdf import PdfReader
+from PIL import Image
 
-from submissions.pdf import MB, PdfInfo, PdfRejected, identity_leaks, inspect_pdf, scrub_metadata
+from submissions import pdf as pdf_module
+from submissions.pdf import MB, PdfRejected, PdfResult, check_pdf
 from tests.submissions import pdf_corpus as corpus
 
 LIMITS = {"max_bytes": 20 * MB, "max_pages": 30, "page_limit": 4}
+AUTHORS = {"names": [corpus.AUTHOR, "Bob Jones"], "emails": [corpus.AUTHOR_EMAIL]}
 
 
-def inspect(data: bytes, **overrides) -> PdfInfo:
-    return inspect_pdf(data, **{**LIMITS, **overrides})
+def check(data: bytes, **overrides) -> PdfResult:
+    result = check_pdf(data, **{**LIMITS, **overrides})
+    if result.reviewer_copy is not None:
+        # Every copy any test makes is checked for leftovers of the identifying data.
+        assert_clean(result.reviewer_copy, [corpus.AUTHOR, corpus.AUTHOR_EMAIL, "Yury"])
+    return result
 
 
 def rejection(data: bytes, **overrides) -> PdfRejected:
     with pytest.raises(PdfRejected) as caught:
-        inspect(data, **overrides)
+        check(data, **overrides)
     return caught.value
+
+
+def decompressed(data: bytes) -> bytes:
+    """Everything in a PDF, as qpdf --qdf would show it: every object, every stream decoded.
+
+    Objects are taken from the cross-reference table, so unreferenced ones count too.
+    """
+    parts = [data]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                # Generalized filters (Flate, LZW, ...) are decoded; images stay as stored,
+                # which for JPEG is where EXIF sits. Damaged data is taken as it is.
+                try:
+                    parts.append(obj.read_bytes())
+                except pikepdf.PdfError:
+                    parts.append(obj.read_raw_bytes())
+                parts.append(obj.stream_dict.unparse())
+            elif isinstance(obj, pikepdf.Object):
+                parts.append(obj.unparse())
+        parts.append(pdf.trailer.unparse())
+    return b"\n".join(parts)
+
+
+def assert_clean(copy: bytes, needles: list[str]) -> None:
+    everything = decompressed(copy)
+    for needle in needles:
+        for encoding in ("latin-1", "utf-8", "utf-16-be", "utf-16-le"):
+            assert needle.encode(encoding) not in everything, f"{needle!r} ({encoding}) is still in the copy"
+
+
+def viewer(data: bytes) -> list[tuple[str, int]]:
+    """(text, image objects) per page, as PDFium shows them."""
+    shown = []
+    with pdf_module._PDFIUM_LOCK:
+        document = pdfium.PdfDocument(data)
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                shown.append((textpage.get_text_range(), pdf_module._count_images(page)))
+                textpage.close()
+                page.close()
+        finally:
+            document.close()
+    return shown
 
 
 # --- accepted ----------------------------------------------------------------
 
 
-def test_inspect_pdf_valid_paper_returns_info():
+def test_check_pdf_valid_paper_returns_result_and_copy():
     data = corpus.paper()
 
-    info = inspect(data)
+    result = check(data)
 
-    assert info.page_count == 4
-    assert info.size == len(data)
-    assert info.sha256 == hashlib.sha256(data).hexdigest()
-    assert ("Title", "Poisoning Malware Detectors") in info.metadata
-    assert info.first_page_text.startswith("Poisoning Malware Detectors\nAnonymous Authors")
+    assert result.page_count == 4
+    assert result.size == len(data)
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
+    assert ("Title", "Poisoning Malware Detectors") in result.metadata
+    assert result.anonymity_warnings == []
+    assert result.notes == []
+    assert result.copy_problem is None
+    assert result.reviewer_size == len(result.reviewer_copy)
+    assert result.reviewer_sha256 == hashlib.sha256(result.reviewer_copy).hexdigest()
+    assert viewer(result.reviewer_copy) == viewer(data)
 
 
-def test_inspect_pdf_header_after_some_junk_accepted():
+def test_check_pdf_header_after_some_whitespace_accepted():
     data = b"\r\n" * 200 + corpus.paper()
 
-    info = inspect(data)
+    result = check(data)
 
-    assert info.page_count == 4
+    assert result.page_count == 4
 
 
-def test_inspect_pdf_goto_open_action_accepted():
+def test_check_pdf_goto_open_action_accepted():
     # LaTeX's hyperref emits this by default; refusing it would refuse most papers.
-    info = inspect(corpus.with_goto_open_action())
+    result = check(corpus.with_goto_open_action())
 
-    assert info.page_count == 4
-
-
-def test_inspect_pdf_lying_page_count_counts_real_pages():
-    info = inspect(corpus.lying_page_count())
-
-    assert info.page_count == 1
+    assert result.page_count == 4
 
 
-def test_inspect_pdf_worker_thread_works():
+def test_check_pdf_lying_page_count_counts_real_pages():
+    result = check(corpus.lying_page_count())
+
+    assert result.page_count == 1
+
+
+def test_check_pdf_worker_thread_works():
     # Django may run views in threads, where signal-based timeouts are impossible.
     results = []
-    worker = threading.Thread(target=lambda: results.append(inspect(corpus.paper())))
+    worker = threading.Thread(target=lambda: results.append(check(corpus.paper())))
 
     worker.start()
-    worker.join(timeout=30)
+    worker.join(timeout=60)
 
-    assert [info.page_count for info in results] == [4]
+    assert [result.page_count for result in results] == [4]
+
+
+def test_check_pdf_concurrent_threads_agree():
+    # PDFium is not thread-safe; the module's lock must serialise it.
+    data = corpus.with_author_on_first_page()
+    results, errors = [], []
+
+    def work():
+        try:
+            results.append(check(data, **AUTHORS))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    workers = [threading.Thread(target=work) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+
+    assert errors == []
+    assert len(results) == 4
+    assert len({(r.reviewer_sha256, tuple(r.anonymity_warnings)) for r in results}) == 1
+
+
+def test_check_pdf_camera_ready_without_copy_or_anonymity_check():
+    result = check(corpus.with_author_on_first_page(), make_copy=False, check_anonymity=False, **AUTHORS)
+
+    assert result.page_count == 4
+    assert result.reviewer_copy is None
+    assert (result.reviewer_sha256, result.reviewer_size, result.copy_problem) == ("", 0, None)
+    assert result.anonymity_warnings == []
+
+
+def test_check_pdf_invalid_over_limit_value_is_a_programming_error():
+    with pytest.raises(ValueError, match="over_limit"):
+        check(corpus.paper(), over_limit="maybe")
 
 
 # --- refused before parsing --------------------------------------------------
 
 
-def test_inspect_pdf_empty_file_rejected():
+def test_check_pdf_empty_file_rejected():
     error = rejection(b"")
 
     assert error.code == "empty"
@@ -87,7 +184,7 @@ def test_inspect_pdf_empty_file_rejected():
         (b"Dear chairs, please find my paper attached.", None),
     ],
 )
-def test_inspect_pdf_renamed_file_rejected_as_not_pdf(data, looks_like):
+def test_check_pdf_renamed_file_rejected_as_not_pdf(data, looks_like):
     error = rejection(data)
 
     assert error.code == "not_pdf"
@@ -96,13 +193,13 @@ def test_inspect_pdf_renamed_file_rejected_as_not_pdf(data, looks_like):
         assert f"(it looks like {looks_like})" in error.message
 
 
-def test_inspect_pdf_header_beyond_first_kilobyte_rejected_as_not_pdf():
+def test_check_pdf_header_beyond_first_kilobyte_rejected_as_not_pdf():
     error = rejection(b" " * 1024 + corpus.paper())
 
     assert error.code == "not_pdf"
 
 
-def test_inspect_pdf_over_size_cap_rejected_with_sizes():
+def test_check_pdf_over_size_cap_rejected_with_sizes():
     data = corpus.paper() + b"%" + b"x" * (2 * MB)
 
     error = rejection(data, max_bytes=2 * MB)
@@ -111,14 +208,57 @@ def test_inspect_pdf_over_size_cap_rejected_with_sizes():
     assert error.message.startswith("Your file is 2.1 MB; the maximum is 2 MB.")
 
 
+def test_check_pdf_html_before_header_rejected_as_not_pdf():
+    # Browsers would run the script; PDF readers skip to %PDF- and show the paper.
+    error = rejection(corpus.html_prefixed())
+
+    assert error.code == "not_pdf"
+    assert error.message.startswith("This file is not a PDF (it looks like a web page or XML file).")
+
+
+def test_check_pdf_zip_archive_containing_pdf_rejected_as_not_pdf():
+    data = corpus.zip_with_pdf()
+    assert data.find(b"%PDF-", 0, 1024) != -1  # the old test let it through
+
+    error = rejection(data)
+
+    assert error.code == "not_pdf"
+    assert "(it looks like a Word document or ZIP archive)" in error.message
+
+
+def test_check_pdf_pdf_that_is_also_a_zip_rejected_as_polyglot():
+    error = rejection(corpus.pdf_with_zip_appended())
+
+    assert error.code == "polyglot"
+    assert error.message.startswith("Your file is a PDF and at the same time a ZIP archive")
+
+
 # --- refused after parsing ---------------------------------------------------
 
 
-def test_inspect_pdf_encrypted_rejected():
-    error = rejection(corpus.encrypted())
+def test_check_pdf_needs_password_rejected_as_encrypted_and_logged(caplog):
+    data = corpus.encrypted()
+
+    with caplog.at_level(logging.WARNING, logger="submissions.pdf"):
+        error = rejection(data)
 
     assert error.code == "encrypted"
     assert "password-protected or encrypted" in error.message
+    assert hashlib.sha256(data).hexdigest() in caplog.text
+
+
+def test_check_pdf_owner_password_only_accepted_and_copy_unencrypted():
+    data = corpus.owner_password_only()
+    with pikepdf.open(io.BytesIO(data)) as upload:
+        assert upload.is_encrypted
+
+    result = check(data)
+
+    assert result.page_count == 4
+    assert result.copy_problem is None
+    with pikepdf.open(io.BytesIO(result.reviewer_copy)) as copy:
+        assert not copy.is_encrypted
+    assert viewer(result.reviewer_copy) == viewer(corpus.paper())
 
 
 @pytest.mark.parametrize(
@@ -138,7 +278,7 @@ def test_inspect_pdf_encrypted_rejected():
     ],
     ids=["javascript", "launch", "additional-actions", "attachment"],
 )
-def test_inspect_pdf_active_content_rejected_naming_it(make, found):
+def test_check_pdf_active_content_rejected_naming_it(make, found):
     error = rejection(make())
 
     assert error.code == "active_content"
@@ -146,7 +286,7 @@ def test_inspect_pdf_active_content_rejected_naming_it(make, found):
     assert "without scripts, automatic actions or attached files" in error.message
 
 
-def test_inspect_pdf_decompression_bomb_rejected():
+def test_check_pdf_decompression_bomb_rejected():
     data = corpus.bomb()  # ~230 KB that inflates to 210 MB
     assert len(data) < 300_000
 
@@ -156,7 +296,7 @@ def test_inspect_pdf_decompression_bomb_rejected():
     assert "expands to more than 200 MB" in error.message
 
 
-def test_inspect_pdf_stacked_flate_bomb_rejected():
+def test_check_pdf_stacked_flate_bomb_rejected():
     # Compressing the compressed data again turns 30 MB into a few KB.
     data = corpus.bomb(inflated=30 * MB, layers=2)
     assert len(data) < 20_000
@@ -167,31 +307,150 @@ def test_inspect_pdf_stacked_flate_bomb_rejected():
     assert "expands to more than 20 MB" in error.message
 
 
+def test_check_pdf_object_stream_measured_before_it_is_decoded():
+    # qpdf would decode the whole object stream to resolve the page's resources.
+    error = rejection(corpus.object_stream_bomb(30 * MB), inflate_budget=20 * MB)
+
+    assert error.code == "bomb"
+    assert "expands to more than 20 MB" in error.message
+
+
+def test_check_pdf_cross_reference_stream_bomb_stopped_by_qpdf_limit():
+    # qpdf decodes this one while opening the file; its own per-stream limit stops it.
+    data = corpus.xref_stream_bomb(300 * MB)
+    assert len(data) < 400_000
+
+    error = rejection(data)
+
+    assert error.code == "bomb"
+    assert "expands to more than 64 MB" in error.message
+
+
 @pytest.mark.parametrize("fraction", [0.05, 0.5, 0.95, 0.999])
-def test_inspect_pdf_truncated_rejected_as_malformed(fraction):
+def test_check_pdf_truncated_rejected_as_malformed(fraction):
     error = rejection(corpus.truncated(fraction))
 
     assert error.code == "malformed"
     assert error.message.startswith("We could not read your PDF: it seems to be damaged or incomplete")
 
 
-def test_inspect_pdf_deep_nesting_rejected_as_malformed():
+def test_check_pdf_deep_nesting_rejected_as_malformed():
     error = rejection(corpus.deeply_nested())
 
     assert error.code == "malformed"
 
 
-def test_inspect_pdf_time_budget_spent_rejected_as_too_slow():
+def test_check_pdf_garbage_after_header_rejected_as_malformed():
+    error = rejection(b"%PDF-1.7\nnot really\n%%EOF\n")
+
+    assert error.code == "malformed"
+
+
+def test_check_pdf_time_budget_spent_rejected_as_too_slow():
     error = rejection(corpus.paper(), time_budget=0)
 
     assert error.code == "too_slow"
     assert error.message.startswith("Your PDF took too long to check (more than 0 seconds)")
 
 
+def test_check_pdf_too_many_objects_rejected_as_too_complex(monkeypatch):
+    monkeypatch.setattr(pdf_module, "MAX_OBJECTS", 10)
+
+    error = rejection(corpus.paper())
+
+    assert error.code == "too_complex"
+    assert error.message.startswith("Your PDF has an unusually large or complex internal structure")
+
+
+def test_check_pdf_library_error_is_logged_with_hash_not_content(caplog):
+    # bad7.pdf: qpdf rebuilds its damaged trailer, PDFium (Chrome's viewer) cannot open it.
+    data = corpus.case("bad7.pdf")
+
+    with caplog.at_level(logging.WARNING, logger="submissions.pdf"):
+        error = rejection(data)
+
+    assert error.code == "malformed"
+    [record] = [r for r in caplog.records if r.name == "submissions.pdf"]
+    assert record.levelno == logging.WARNING
+    assert record.exc_info is not None
+    assert hashlib.sha256(data).hexdigest() in record.getMessage()
+    assert f"size={len(data)}" in record.getMessage()
+    assert "Potato" not in caplog.text  # the page's text
+
+
+def test_check_pdf_unexpected_error_is_a_logged_refusal(monkeypatch, caplog):
+    def explode(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(pdf_module, "_metadata", explode)
+    with caplog.at_level(logging.WARNING, logger="submissions.pdf"):
+        error = rejection(corpus.paper())
+
+    assert error.code == "malformed"
+    assert "RecursionError" in caplog.text
+
+
+def test_check_pdf_small_damaged_file_is_damaged_not_complex():
+    # 757 bytes; object 6's /Length is object 6 itself.
+    error = rejection(corpus.case("poppler-91414-0-53.pdf"))
+
+    assert error.code == "malformed"
+    assert error.message.startswith("We could not read your PDF: it seems to be damaged")
+
+
+@pytest.mark.parametrize("name", ["xref-range.pdf", "reuse-xref-stream.pdf", "AutoCad_Diagram.pdf", "issue21436.pdf"])
+def test_check_pdf_files_qpdf_reads_are_accepted_with_faithful_copy(name):
+    data = corpus.case(name)
+
+    result = check(data)
+
+    assert result.page_count == 1
+    assert result.copy_problem is None
+    assert viewer(result.reviewer_copy) == viewer(data)
+
+
+def _page_resources(data: bytes) -> list[tuple[str, bytes, bytes]]:
+    """(name, dictionary, raw data) of every font and XObject of every page, as qpdf reads them."""
+    found = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for kind in ("/Font", "/XObject"):
+                for name, obj in page.obj.Resources.get(kind, {}).items():
+                    raw = obj.read_raw_bytes() if isinstance(obj, pikepdf.Stream) else b""
+                    dictionary = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+                    # Object numbers change when qpdf writes the copy.
+                    found.append((name, re.sub(rb"\d+ \d+ R", b"R", dictionary.unparse(resolved=True)), raw))
+                    assert obj.Type == ("/Font" if kind == "/Font" else "/XObject")
+    return found
+
+
+@pytest.mark.parametrize("name", ["AutoCad_Diagram.pdf", "reuse-xref-stream.pdf"])
+def test_check_pdf_copy_keeps_fonts_and_images_intact(name):
+    # The pypdf copy of AutoCad_Diagram.pdf broke both images (poppler could not show
+    # them); that of reuse-xref-stream.pdf pointed the font at the old cross-reference
+    # stream (poppler showed no text).
+    data = corpus.case(name)
+
+    result = check(data)
+
+    assert _page_resources(result.reviewer_copy) == _page_resources(data)
+    with pikepdf.open(io.BytesIO(result.reviewer_copy)) as copy:
+        assert copy.check_pdf_syntax() == []
+
+
+def test_check_pdf_misplaced_page_tree_gets_a_copy():
+    # issue21436.pdf: /Pages points at the page itself; qpdf repairs that as viewers do.
+    result = check(corpus.case("issue21436.pdf"))
+
+    with pikepdf.open(io.BytesIO(result.reviewer_copy)) as copy:
+        assert len(copy.pages) == 1
+        assert copy.get_warnings() == []
+
+
 # --- page limits -------------------------------------------------------------
 
 
-def test_inspect_pdf_over_max_pages_rejected_with_count():
+def test_check_pdf_over_max_pages_rejected_with_count():
     error = rejection(corpus.paper(3), max_pages=3)
 
     assert error.code == "too_many_pages"
@@ -200,23 +459,33 @@ def test_inspect_pdf_over_max_pages_rejected_with_count():
     )
 
 
-def test_inspect_pdf_references_at_top_of_first_page_over_limit_accepted():
+def test_check_pdf_max_pages_none_still_has_a_hard_cap(monkeypatch):
+    monkeypatch.setattr(pdf_module, "HARD_MAX_PAGES", 3)
+
+    error = rejection(corpus.paper(3), max_pages=None, page_limit=None)
+
+    assert error.code == "too_many_pages"
+    assert "we accept at most 3 pages in total" in error.message
+
+
+def test_check_pdf_references_at_top_of_first_page_over_limit_accepted():
     data = corpus.paper(2, reference_pages=2)  # main text exactly 2 pages
 
-    info = inspect(data, page_limit=2)
+    result = check(data, page_limit=2)
 
-    assert info.page_count == 4
+    assert result.page_count == 4
+    assert result.notes == []
 
 
-def test_inspect_pdf_references_mid_page_within_limit_accepted():
+def test_check_pdf_references_mid_page_within_limit_accepted():
     data = corpus.paper(1, reference_pages=2, references_mid_page=True)
 
-    info = inspect(data, page_limit=2)
+    result = check(data, page_limit=2)
 
-    assert info.page_count == 4
+    assert result.page_count == 4
 
 
-def test_inspect_pdf_main_text_onto_page_after_limit_rejected():
+def test_check_pdf_main_text_onto_page_after_limit_rejected():
     data = corpus.paper(2, references_mid_page=True)
 
     error = rejection(data, page_limit=2)
@@ -228,110 +497,313 @@ def test_inspect_pdf_main_text_onto_page_after_limit_rejected():
     )
 
 
-def test_inspect_pdf_main_text_without_back_matter_heading_rejected():
+def test_check_pdf_main_text_without_back_matter_heading_rejected():
     data = corpus.paper(4, reference_pages=0)
 
     error = rejection(data, page_limit=2)
 
     assert error.code == "too_many_pages"
     assert error.message.startswith(
-        "Your PDF has 4 pages; the limit is 2 pages excluding references and appendices, and we found "
-        "no References or Appendix heading on pages 1-3."
+        "Your PDF has 4 pages; the limit is 2 pages excluding references and appendices, and we could "
+        "not find where your references or appendices start (we found no References, Bibliography or "
+        "Appendix heading on pages 1-3)."
     )
+
+
+@pytest.mark.parametrize("pages", [40, 24])
+def test_check_pdf_many_pages_with_little_text_rejected_with_count(pages):
+    # Slides or figure pages: too little text to judge, so the page count decides.
+    error = rejection(corpus.sparse_paper(pages), max_pages=200, page_limit=8)
+
+    assert error.code == "too_many_pages"
+    assert error.message.startswith(
+        f"Your PDF has {pages} pages; the limit is 8 pages excluding references and appendices, and we "
+        "could not find where your references or appendices start"
+    )
+
+
+def test_check_pdf_over_limit_warn_mode_accepts_with_note():
+    result = check(corpus.sparse_paper(40), max_pages=200, page_limit=8, over_limit="warn")
+
+    assert result.page_count == 40
+    assert result.notes == [
+        "Your PDF has 40 pages, more than the 8-page limit, and we could not find where your references "
+        "or appendices start (we found no References, Bibliography or Appendix heading on pages 1-9). We "
+        "accepted it because extra pages are allowed; please make sure the main text fits the limit."
+    ]
+    assert result.copy_problem is None
+
+
+def test_check_pdf_over_limit_warn_mode_main_text_past_limit_noted():
+    result = check(corpus.paper(2, references_mid_page=True), page_limit=2, over_limit="warn")
+
+    assert len(result.notes) == 1
+    assert result.notes[0].startswith("Your PDF has 4 pages and your main text seems to continue onto page 3")
+
+
+def test_check_pdf_within_page_limit_needs_no_heading():
+    result = check(corpus.sparse_paper(8), page_limit=8)
+
+    assert result.page_count == 8
+    assert result.notes == []
 
 
 # --- double-blind checks -----------------------------------------------------
 
 
-def test_identity_leaks_author_in_metadata_warns_per_field():
-    info = inspect(corpus.with_metadata())
+def test_check_pdf_author_in_metadata_warns_per_field():
+    result = check(corpus.with_metadata(), **AUTHORS)
 
-    warnings = identity_leaks(info, names=["Alice Smith", "Bob Jones"], emails=[corpus.AUTHOR_EMAIL])
-
-    assert warnings == [
+    assert result.anonymity_warnings == [
         'The PDF metadata field "Author" contains "Alice Smith".',
         'The PDF metadata field "dc:creator" contains "Alice Smith".',
     ]
+    assert ("dc:creator", "Alice Smith") in result.metadata
+    assert ("CreatorTool" not in dict(result.metadata)) and ("xmp:CreatorTool", "LaTeX") in result.metadata
 
 
-def test_identity_leaks_author_on_first_page_warns():
-    info = inspect(corpus.with_author_on_first_page())
+def test_check_pdf_author_on_first_page_warns():
+    result = check(corpus.with_author_on_first_page(), names=["alice   SMITH"], emails=["Alice.Smith@UNI.edu"])
 
-    warnings = identity_leaks(info, names=["alice   SMITH"], emails=["Alice.Smith@UNI.edu"])
-
-    assert warnings == [
+    assert result.anonymity_warnings == [
         'The first page mentions "Alice.Smith@UNI.edu".',
         'The first page mentions "alice SMITH".',
     ]
 
 
-def test_identity_leaks_anonymous_paper_no_warnings():
-    info = inspect(corpus.paper())
+def test_check_pdf_anonymous_paper_no_warnings():
+    result = check(corpus.paper(), names=["Alice Smith", "Bo Li"], emails=[corpus.AUTHOR_EMAIL])
 
-    warnings = identity_leaks(info, names=["Alice Smith", "Bo Li"], emails=[corpus.AUTHOR_EMAIL])
-
-    assert warnings == []
+    assert result.anonymity_warnings == []
 
 
-def test_identity_leaks_surname_alone_only_in_metadata_and_long_enough():
-    info = PdfInfo(
-        sha256="0" * 64,
-        size=1,
-        page_count=1,
-        metadata=(("Author", "Smith; Li"),),
-        first_page_text="Smith et al. [3] and Li [4] showed that",
-    )
+def test_check_pdf_surname_alone_only_in_metadata_and_long_enough():
+    data = corpus.with_metadata(corpus.paper(byline="Smith et al. [3] and Li [4] showed that"), author="Smith; Li")
 
-    warnings = identity_leaks(info, names=["Alice Smith", "Bo Li"], emails=[])
+    result = check(data, names=["Alice Smith", "Bo Li"], emails=[])
 
-    assert warnings == ['The PDF metadata field "Author" contains "Smith".']
+    assert result.anonymity_warnings == [
+        'The PDF metadata field "Author" contains "Smith".',
+        'The PDF metadata field "dc:creator" contains "Smith".',
+    ]
 
 
-def test_identity_leaks_similar_email_or_longer_word_no_warning():
-    info = PdfInfo(
-        sha256="0" * 64,
-        size=1,
-        page_count=1,
-        metadata=(),
-        first_page_text="Contact: malice.smith@uni.edu; see Ann Leeway (2020).",
-    )
+def test_check_pdf_similar_email_or_longer_word_no_warning():
+    data = corpus.paper(byline="Contact: malice.smith@uni.edu; see Ann Leeway (2020).")
 
-    warnings = identity_leaks(info, names=["Ann Lee"], emails=["alice.smith@uni.edu"])
+    result = check(data, names=["Ann Lee"], emails=["alice.smith@uni.edu"])
 
-    assert warnings == []
+    assert result.anonymity_warnings == []
 
 
-# --- scrubbing ---------------------------------------------------------------
+def test_check_pdf_scanned_first_page_warns_it_could_not_be_read():
+    result = check(corpus.scanned_first_page(), **AUTHORS)
+
+    assert result.anonymity_warnings == [
+        "We could not read the text of page 1, so we could not check it for your names or email "
+        "addresses. Please make sure the first page does not identify the authors."
+    ]
 
 
-def test_scrub_metadata_removes_info_and_xmp_keeps_pages():
+def test_check_pdf_first_page_extraction_error_warns(monkeypatch):
+    def broken(document, index):
+        raise pdfium.PdfiumError("Failed to load text page.")
+
+    monkeypatch.setattr(pdf_module, "_page_text", broken)
+
+    result = check(corpus.paper(), **AUTHORS)
+
+    assert result.anonymity_warnings[0].startswith("We could not read the text of page 1")
+
+
+def test_check_pdf_scanned_first_page_with_ocr_layer_is_read():
+    # issue-301.pdf: a scan whose OCR layer used to exceed a parse cap, so the check read
+    # nothing and said nothing. Its OCR noise includes the "word" 1111101.
+    result = check(corpus.case("issue-301.pdf"), names=["1111101"])
+
+    assert result.anonymity_warnings == ['The first page mentions "1111101".']
+
+
+def test_check_pdf_comment_and_form_field_naming_author_warn():
+    # check_pdf itself: what comments say stays in the copy (the warning is for that).
+    result = check_pdf(corpus.with_comments_and_form(), **LIMITS, **AUTHORS)
+
+    assert result.anonymity_warnings == [
+        'An annotation on page 2 mentions "Alice Smith".',
+        'A form field mentions "alice.smith@uni.edu".',
+    ]
+    with pikepdf.open(io.BytesIO(result.reviewer_copy)) as copy:
+        [note] = copy.pages[1].obj.Annots
+        assert "/T" not in note  # a comment's author
+        assert "/Contents" in note  # what it says stays; the warning tells the author
+        [widget] = copy.pages[0].obj.Annots
+        assert widget.T == "contact"  # a form field's name, which the form needs
+
+
+# --- the reviewer copy -------------------------------------------------------
+
+
+def test_check_pdf_copy_drops_info_xmp_and_keeps_pages():
     original = corpus.with_metadata()
 
-    scrubbed = scrub_metadata(original)
+    result = check(original, **AUTHORS)
 
-    before, after = PdfReader(io.BytesIO(original)), PdfReader(io.BytesIO(scrubbed))
-    assert before.metadata["/Author"] == corpus.AUTHOR
-    assert after.metadata is None
-    assert after.xmp_metadata is None
-    assert corpus.AUTHOR.encode() not in scrubbed
-    assert len(after.pages) == len(before.pages)
-    assert [page.extract_text() for page in after.pages] == [page.extract_text() for page in before.pages]
-
-
-def test_scrub_metadata_result_passes_identity_check():
-    scrubbed = scrub_metadata(corpus.with_metadata())
-
-    info = inspect(scrubbed)
-
-    assert info.metadata == ()
-    assert identity_leaks(info, names=[corpus.AUTHOR], emails=[corpus.AUTHOR_EMAIL]) == []
+    copy = result.reviewer_copy
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        assert "/Info" not in pdf.trailer
+        assert "/Metadata" not in pdf.Root
+    assert viewer(copy) == viewer(original)
+    assert check(copy, **AUTHORS).anonymity_warnings == []
 
 
-def test_scrub_metadata_garbage_rejected_as_malformed():
-    with pytest.raises(PdfRejected) as caught:
-        scrub_metadata(b"%PDF-1.7\nnot really")
+def test_check_pdf_copy_drops_indirect_info_values():
+    # pdfjsbad1586.pdf: every /Info value is an object of its own, e.g. 13 0 obj (Yury).
+    data = corpus.case("pdfjsbad1586.pdf")
+    assert b"(Yury)" in data
 
-    assert caught.value.code == "malformed"
+    result = check(data, names=["Yury"])
+
+    assert result.anonymity_warnings == ['The PDF metadata field "Author" contains "Yury".']
+    assert_clean(result.reviewer_copy, ["Yury", "TextEdit"])
+    assert result.copy_problem is None
+
+
+def test_check_pdf_copy_gets_a_new_id():
+    data = corpus.with_id(corpus.paper())
+
+    result = check(data)
+
+    with pikepdf.open(io.BytesIO(result.reviewer_copy)) as copy:
+        new_id = [bytes(part) for part in copy.trailer.ID]
+    assert b"preprint-id-0001" not in new_id
+    assert b"revision-id-0002" not in new_id
+    assert b"preprint-id-0001" not in decompressed(result.reviewer_copy)
+    assert check(data).reviewer_copy == result.reviewer_copy  # deterministic
+
+
+def test_check_pdf_copy_strips_jpeg_metadata_and_keeps_image():
+    jpeg = corpus.jpeg_with_metadata()
+    data = corpus.with_image_metadata(jpeg)
+    assert corpus.AUTHOR.encode() in decompressed(data)
+
+    result = check(data, **AUTHORS)
+
+    assert result.notes == [
+        "We removed hidden image metadata (EXIF/XMP) from 1 image in the copy reviewers get; "
+        'it contained "Alice Smith".'
+    ]
+    assert result.anonymity_warnings == []  # the copy is clean; nothing for the author to fix
+    assert result.copy_problem is None
+    assert viewer(result.reviewer_copy) == viewer(data)  # assert_clean (in check) scanned it
+    with pikepdf.open(io.BytesIO(result.reviewer_copy)) as copy:
+        [image] = [obj for obj in copy.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
+        stripped = image.read_raw_bytes()
+    assert stripped.startswith(b"\xff\xd8\xff\xe0")  # SOI, then the JFIF segment that was kept
+    assert stripped.endswith(jpeg[jpeg.index(b"\xff\xda") :])  # the scan data untouched
+    picture = Image.open(io.BytesIO(stripped))
+    assert picture.size == (16, 16)
+    assert picture.getpixel((8, 8))[0] > 180  # still red
+    assert not picture.getexif()
+
+
+def test_check_pdf_jpeg_metadata_without_names_just_noted():
+    data = corpus.with_image_metadata(corpus.jpeg_with_metadata(author="Somebody Else"))
+
+    result = check(data, **AUTHORS)
+
+    assert result.notes == ["We removed hidden image metadata (EXIF/XMP) from 1 image in the copy reviewers get."]
+    assert_clean(result.reviewer_copy, ["Somebody Else"])
+
+
+def test_check_pdf_copy_strips_xmp_on_pages_fonts_and_images():
+    data = corpus.with_xmp_on_objects()
+
+    result = check(data, **AUTHORS)
+
+    assert result.notes == [
+        "We removed hidden image metadata (EXIF/XMP) from 1 image in the copy reviewers get; "
+        'it contained "Alice Smith".',
+        "We removed hidden XMP metadata from 2 other parts of the PDF (pages, fonts or figures) in the copy "
+        'reviewers get; they contained "Alice Smith".',
+    ]
+    with pikepdf.open(io.BytesIO(result.reviewer_copy)) as copy:
+        assert not any(
+            "/Metadata" in obj for obj in copy.objects if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream)
+        )
+    assert result.copy_problem is None
+
+
+def test_check_pdf_copy_that_differs_is_flagged_not_raised(monkeypatch):
+    # A "copy" whose page 1 says something else, to see the comparison at work.
+    other = corpus.paper(byline="Someone Else Entirely")
+    monkeypatch.setattr(pdf_module._Check, "_copy", lambda self, pdf, found: other)
+
+    result = check(corpus.paper())
+
+    assert result.reviewer_copy == other
+    assert result.copy_problem.startswith(
+        "The copy for reviewers differs from your upload on page 1 (text differs); please export your PDF again"
+    )
+    assert "Until then we cannot give reviewers a copy of your paper." in result.copy_problem
+
+
+def test_check_pdf_copy_with_fewer_pages_is_flagged(monkeypatch):
+    monkeypatch.setattr(pdf_module._Check, "_copy", lambda self, pdf, found: corpus.paper(2))
+
+    result = check(corpus.paper())
+
+    assert result.copy_problem.startswith("The copy for reviewers has 3 pages where your upload has 4;")
+
+
+def test_check_pdf_copy_unreadable_is_flagged(monkeypatch):
+    monkeypatch.setattr(pdf_module._Check, "_copy", lambda self, pdf, found: b"%PDF-1.7\nbroken\n%%EOF\n")
+
+    result = check_pdf(corpus.paper(), **LIMITS)
+
+    assert result.copy_problem.startswith("We could not read back the copy for reviewers;")
+
+
+def test_check_pdf_readers_disagreeing_on_page_count_is_a_copy_problem():
+    # The page tree claims 100000 pages: PDFium believes it, qpdf counts the one page.
+    result = check(corpus.lying_page_count())
+
+    assert result.page_count == 1
+    assert result.copy_problem.startswith(
+        "PDF readers disagree about how many pages your upload has (1 or 100000), so we cannot make a faithful copy"
+    )
+
+
+def test_check_pdf_readers_disagreeing_without_copy_is_a_note():
+    result = check(corpus.lying_page_count(), make_copy=False)
+
+    assert result.copy_problem is None
+    assert result.notes == [
+        "PDF readers disagree about how many pages your PDF has (1 or 100000); please check it in several viewers."
+    ]
+
+
+# --- JPEG segments -----------------------------------------------------------
+
+
+def test_strip_jpeg_keeps_jfif_icc_adobe_and_drops_the_rest():
+    segments = {
+        marker: corpus._jpeg_segment(marker, b"payload-%02x" % marker)
+        for marker in (0xE0, 0xE1, 0xE2, 0xE3, 0xED, 0xEE, 0xEF, 0xFE)
+    }
+    scan = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x12\xff\x00\x34\xff\xd0\x56" + b"\xff\xd9"
+    jpeg = b"\xff\xd8" + b"".join(segments.values()) + b"\xff\xdb\x00\x04\x00\x00" + scan
+
+    stripped, removed = pdf_module._strip_jpeg(jpeg)
+
+    kept = segments[0xE0] + segments[0xE2] + segments[0xEE]
+    assert stripped == b"\xff\xd8" + kept + b"\xff\xdb\x00\x04\x00\x00" + scan
+    assert removed == [b"payload-%02x" % marker for marker in (0xE1, 0xE3, 0xED, 0xEF, 0xFE)]
+
+
+def test_strip_jpeg_leaves_clean_or_unparseable_data_alone():
+    assert pdf_module._strip_jpeg(corpus.plain_jpeg()) is None
+    assert pdf_module._strip_jpeg(b"\xff\xd8\xff\xe1\xff\xff") is None  # length past the end
+    assert pdf_module._strip_jpeg(b"not a jpeg") is None
 
 
 # --- robustness --------------------------------------------------------------
@@ -348,13 +820,13 @@ def _mutants(data: bytes, count: int, seed: int):
         yield bytes(mutant)
 
 
-def test_inspect_pdf_mutated_bytes_only_accepted_or_rejected():
+def test_check_pdf_mutated_bytes_only_accepted_or_rejected():
     base = corpus.paper(1, reference_pages=0)
     outcomes = set()
 
     for mutant in _mutants(base, count=24, seed=20240601):
         try:
-            inspect(mutant, time_budget=2)
+            check(mutant, time_budget=2)
             outcomes.add("accepted")
         except PdfRejected as error:
             outcomes.add(error.code)
@@ -362,3 +834,26 @@ def test_inspect_pdf_mutated_bytes_only_accepted_or_rejected():
 
     assert "accepted" in outcomes
     assert "malformed" in outcomes
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "AutoCad_Diagram.pdf",
+        "bad7.pdf",
+        "issue-301.pdf",
+        "issue21436.pdf",
+        "pdfjsbad1586.pdf",
+        "poppler-91414-0-53.pdf",
+        "reuse-xref-stream.pdf",
+        "xref-range.pdf",
+    ],
+)
+def test_check_pdf_mutated_cases_only_accepted_or_rejected(name):
+    data = corpus.case(name)
+
+    for mutant in _mutants(data, count=6, seed=len(data)):
+        try:
+            check(mutant, time_budget=5, **AUTHORS)
+        except PdfRejected:
+            pass
