@@ -62,6 +62,15 @@ class Submission(models.Model):
         return versions[0] if versions else None
 
     @property
+    def reviewer_pdf(self):
+        """The newest submission PDF whose reviewer copy matched the upload:
+        a copy that came out different is never handed to reviewers."""
+        versions = getattr(self, "submission_pdfs", None)
+        if versions is None:
+            versions = self.pdf_versions.filter(kind=PdfKind.SUBMISSION).order_by("-uploaded_at", "-id")
+        return next((v for v in versions if not v.copy_problem), None)
+
+    @property
     def status(self) -> str:
         if self.withdrawn_at is not None:
             return SubmissionStatus.WITHDRAWN

@@ -41,6 +41,8 @@ import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from workshop.errors import Refused
+
 logger = logging.getLogger("submissions.pdf")
 
 MB = 1024 * 1024
@@ -174,12 +176,11 @@ _MESSAGES = {
 }
 
 
-class PdfRejected(Exception):
+class PdfRejected(Refused):
     """An upload we refuse; `message` is written for the author, `code` for programs."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
-        self.message = message
         self.code = code
 
 

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from submissions.models import Author, Conflict, ConflictSource, PdfKind, PdfVersion, Submission
-from submissions.pdf import PdfRejected, identity_leaks, inspect_pdf, scrub_metadata
+from submissions.pdf import check_pdf
 from workshop import policy
 from workshop.errors import Refused
 from workshop.mail import mail_queue_template
@@ -122,26 +122,27 @@ def submission_update(*, submission: Submission, by: User, data: SubmissionData,
 
 def pdf_upload(*, submission: Submission, by: User, data: bytes, filename: str,
                workshop: Workshop, now: datetime | None = None) -> PdfVersion:
+    """Check the PDF and keep it as a new version, with the copy reviewers get
+    (metadata removed, verified against the upload). A copy that differs from
+    the upload is kept from reviewers (`copy_problem`) and the author told."""
     now = now or timezone.now()
     refusal = policy.edit_refusal(by, submission, workshop, now=now)
     if refusal:
         raise Refused(refusal)
-    try:
-        info = inspect_pdf(data, max_bytes=workshop.max_pdf_mb * 1024 * 1024,
-                           max_pages=MAX_PAGES_TOTAL, page_limit=workshop.page_limit)
-        reviewer_copy = scrub_metadata(data)
-    except PdfRejected as rejected:
-        raise Refused(rejected.message) from rejected
     authors = list(submission.authors.all())
-    warnings = identity_leaks(info, names=[a.name for a in authors], emails=[a.email for a in authors])
+    result = check_pdf(data, max_bytes=workshop.max_pdf_mb * 1024 * 1024, max_pages=MAX_PAGES_TOTAL,
+                       page_limit=workshop.page_limit, over_limit=workshop.unclear_page_limit,
+                       names=[a.name for a in authors], emails=[a.email for a in authors])
     with transaction.atomic():
         version = PdfVersion(
             submission=submission, kind=PdfKind.SUBMISSION, original_name=filename[:255],
-            sha256=info.sha256, size=info.size, page_count=info.page_count,
-            anonymity_warnings=warnings, uploaded_by=by,
+            sha256=result.sha256, size=result.size, page_count=result.page_count,
+            anonymity_warnings=result.anonymity_warnings, notes=result.notes,
+            reviewer_sha256=result.reviewer_sha256, reviewer_size=result.reviewer_size,
+            copy_problem=result.copy_problem or "", uploaded_by=by,
         )
         version.file.save("paper.pdf", ContentFile(data), save=False)
-        version.reviewer_file.save("paper.pdf", ContentFile(reviewer_copy), save=False)
+        version.reviewer_file.save("paper.pdf", ContentFile(result.reviewer_copy), save=False)
         version.save()
         Submission.objects.filter(pk=submission.pk).update(version=F("version") + 1, updated_at=now)
         if hasattr(submission, "submission_pdfs"):

@@ -90,6 +90,7 @@ def _detail_context(request, workshop, submission, upload_form=None):
         "withdraw_refusal": policy.withdraw_refusal(user, submission, workshop, now=now),
         "versions": selectors.pdf_versions(submission=submission)
         if policy.can_view_pdf_history(user, submission) else None,
+        "sees_upload": policy.can_view_pdf_history(user, submission),
         "upload_form": upload_form or PdfUploadForm(),
         "deadline": policy.paper_deadline_for(workshop, submission),
         "reviews": review_selectors.reviews_visible_to(user=user, submission=submission, workshop=workshop),
@@ -171,7 +172,8 @@ def paper_pdf(request, number):
     """The current PDF with identifying metadata stripped, as reviewers get it."""
     workshop = workshop_current()
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
-    version = submission.current_pdf
+    sees_upload = policy.can_view_pdf_history(request.user, submission)
+    version = submission.current_pdf if sees_upload else submission.reviewer_pdf
     if version is None:
         raise Http404("No PDF yet")
     return FileResponse(version.reviewer_file.open("rb"), as_attachment=True,

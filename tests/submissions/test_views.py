@@ -1,4 +1,5 @@
 import csv
+import hashlib
 import io
 import re
 from datetime import timedelta
@@ -398,3 +399,100 @@ def test_chair_filters_never_match_conflicted_papers(client_for, chair, open_wor
 
     assert "Conflicted paper" not in filtered
     assert "Conflicted paper" in unfiltered
+
+
+def _upload(client, paper, data, name="paper.pdf"):
+    return client.post(reverse("pdf_upload", args=[paper.pk]), {"pdf": SimpleUploadedFile(name, data)})
+
+
+@pytest.mark.django_db
+def test_reviewer_copy_of_a_pdf_with_image_metadata_carries_no_author(client_for, author, open_workshop,
+                                                                      pc_member):
+    """Issue 9, item 3: EXIF Artist / XMP dc:creator inside a JPEG reached reviewers."""
+    paper = SubmissionFactory(created_by=author, authors=[(pdf_corpus.AUTHOR, pdf_corpus.AUTHOR_EMAIL)])
+    client = client_for(author)
+
+    _upload(client, paper, pdf_corpus.with_image_metadata())
+    open_workshop.phase_override = "reviewing"
+    open_workshop.save()
+    download = b"".join(client_for(pc_member).get(reverse("paper_pdf", args=[paper.pk])).streaming_content)
+    page = client.get(reverse("submission_detail", args=[paper.pk])).content.decode()
+
+    assert pdf_corpus.AUTHOR.encode() not in download
+    assert "hidden image metadata" in page
+
+
+@pytest.mark.django_db
+def test_pc_member_sees_the_figures_of_the_copy_they_download(client_for, author, open_workshop, pc_member):
+    """Issue 9, item 24: the original's hash would match a preprint."""
+    paper = SubmissionFactory(created_by=author)
+    _upload(client_for(author), paper, pdf_corpus.with_metadata(author="Alice Smith"))
+    version = paper.pdf_versions.get()
+    open_workshop.phase_override = "reviewing"
+    open_workshop.save()
+
+    pc_page = client_for(pc_member).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+    author_page = client_for(author).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+    download = b"".join(client_for(pc_member).get(reverse("paper_pdf", args=[paper.pk])).streaming_content)
+
+    assert version.sha256 != version.reviewer_sha256
+    assert version.sha256 not in pc_page
+    assert version.reviewer_sha256 in pc_page
+    assert hashlib.sha256(download).hexdigest() == version.reviewer_sha256
+    assert version.sha256 in author_page and version.reviewer_sha256 in author_page
+
+
+@pytest.mark.django_db
+def test_copy_that_differs_from_the_upload_is_kept_from_reviewers(client_for, author, open_workshop, pc_member,
+                                                                   monkeypatch):
+    """Issue 9, item 19: never hand out a broken copy silently."""
+    from submissions import services
+
+    paper = SubmissionFactory(created_by=author)
+    _upload(client_for(author), paper, pdf_corpus.paper())
+    real = services.check_pdf
+
+    def broken_copy(*args, **kwargs):
+        from dataclasses import replace
+
+        return replace(real(*args, **kwargs), copy_problem="The copy for reviewers differs on page 2 (text).")
+
+    monkeypatch.setattr(services, "check_pdf", broken_copy)
+    _upload(client_for(author), paper, pdf_corpus.with_metadata())
+    open_workshop.phase_override = "reviewing"
+    open_workshop.save()
+    first, second = paper.pdf_versions.order_by("uploaded_at", "id")
+
+    author_page = client_for(author).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+    download = b"".join(client_for(pc_member).get(reverse("paper_pdf", args=[paper.pk])).streaming_content)
+
+    assert "Reviewers cannot get this PDF yet." in author_page and "differs on page 2" in author_page
+    assert hashlib.sha256(download).hexdigest() == first.reviewer_sha256 != second.reviewer_sha256
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("pages", "mode", "accepted"), [(40, "refuse", False), (24, "refuse", False),
+                                                          (40, "warn", True)])
+def test_page_limit_with_little_text_counts_pages(client_for, author, open_workshop, pages, mode, accepted):
+    """Issue 9, item 6: a 40-page PDF with little text passed an 8-page limit."""
+    open_workshop.page_limit, open_workshop.unclear_page_limit = 8, mode
+    open_workshop.save()
+    paper = SubmissionFactory(created_by=author)
+
+    response = _upload(client_for(author), paper, pdf_corpus.sparse_paper(pages))
+
+    assert paper.pdf_versions.exists() is accepted
+    if not accepted:
+        assert f"Your PDF has {pages} pages; the limit is 8 pages" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [pdf_corpus.html_prefixed, pdf_corpus.zip_with_pdf, pdf_corpus.pdf_with_zip_appended])
+def test_polyglot_uploads_are_refused(client_for, author, open_workshop, data):
+    """Issue 9, item 15."""
+    paper = SubmissionFactory(created_by=author)
+
+    response = _upload(client_for(author), paper, data())
+
+    assert paper.pdf_versions.count() == 0
+    assert 'class="error" role="alert"' in response.content.decode()
