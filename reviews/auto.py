@@ -17,7 +17,8 @@ from reviews.tasks import assignment_run_task
 from submissions.models import Submission
 from submissions.selectors import with_related
 from workshop import policy
-from workshop.models import RoleName, User, VocabularyKind
+from workshop.models import User, VocabularyKind
+from workshop.selectors import pc_members
 
 MODES = {"fresh": "Fresh assignment (replace unreviewed assignments)",
          "ensure": "Ensure every paper has k (only add)",
@@ -45,7 +46,7 @@ def _recent_papers(text: str) -> list[tuple[str, str]]:
 def _inputs(by: User):
     papers = [p for p in with_related(Submission.objects.filter(withdrawn_at__isnull=True)).order_by("pk")
               if policy.can_manage_assignments(by, p)]
-    reviewers = list(User.objects.filter(roles__name=RoleName.PC, is_active=True).distinct().order_by("pk"))
+    reviewers = sorted(pc_members(), key=lambda u: u.pk)
     return papers, reviewers
 
 

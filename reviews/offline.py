@@ -28,6 +28,8 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from workshop.errors import Refused
+
 __all__ = ["MAX_CHARS", "OfflineField", "OfflineParseError", "render_offline_form", "parse_offline_form"]
 
 MARKER = "==+=="
@@ -58,13 +60,12 @@ class OfflineField:
             raise ValueError(f"{self.key}: score and choice fields need options; text fields take none")
 
 
-class OfflineParseError(Exception):
+class OfflineParseError(Refused):
     """An uploaded form is unusable; ``line`` (1-based) is where the reviewer should look."""
 
     def __init__(self, line: int, message: str):
-        super().__init__(line, message)
+        super().__init__(message)
         self.line = line
-        self.message = message
 
     def __str__(self) -> str:
         return f"Line {self.line}: {self.message}"

@@ -8,18 +8,14 @@ from reviews.models import Assignment, Bid, Comment, Invitation, Review, ReviewF
 from submissions.models import Conflict, Submission
 from submissions.selectors import with_related
 from workshop import policy
-from workshop.models import RoleName, User
+from workshop.models import User
 from workshop.phases import phase_at
+from workshop.selectors import pc_members
 
 
 def review_fields() -> list[ReviewField]:
-    fields = list(ReviewField.objects.order_by("position", "id"))
-    if not fields:  # a test flush emptied the seeded form
-        from reviews import defaults
-
-        defaults.seed(ReviewField)
-        fields = list(ReviewField.objects.order_by("position", "id"))
-    return fields
+    """The review form's questions in order (seeded by a data migration)."""
+    return list(ReviewField.objects.order_by("position", "id"))
 
 
 def own_review_or_new(*, submission, user) -> Review:
@@ -123,7 +119,7 @@ def comments_visible_to(*, user, submission, workshop) -> list[Comment]:
 def pc_loads(rows: list[Submission]) -> list[User]:
     """PC members with `.load` and `.done` counted over `rows` only: papers the
     viewer may not see must not show up in a count either."""
-    members = list(User.objects.filter(roles__name=RoleName.PC).distinct().order_by("full_name"))
+    members = list(pc_members())
     for member in members:
         member.load = member.done = 0
         member.papers = []

@@ -95,7 +95,7 @@ class InvitationRow:
 def invitations_preview(text: str) -> list[InvitationRow]:
     """Parse `name,email,affiliation,roles` (roles separated by ; or space)."""
     rows = []
-    known = {r.email for r in User.objects.filter(roles__name=RoleName.PC)}
+    known = {r.email for r in pc_members()}
     pending = set(Invitation.objects.filter(status=InvitationStatus.PENDING).values_list("email", flat=True))
     seen: set[str] = set()
     for index, (number, cells) in enumerate(csv_rows(text)):
@@ -195,7 +195,7 @@ def conflict_suggestions(*, users=None, submissions=None) -> list[dict]:
         collaborators = [line.strip().lower() for line in (profile.collaborators if profile else "").splitlines()
                          if line.strip()]
         for paper in papers:
-            if any(c.user_id == member.pk for c in paper.conflicts.all()) or policy.is_author(member, paper):
+            if policy.conflict_settled(member, paper):
                 continue
             match = _paper_match(paper, verified, typed, collaborators)
             if match is not None:

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from reviews import selectors as review_selectors
 from submissions import selectors, services
 from submissions.forms import AuthorFormSet, ExtensionForm, PdfUploadForm, SubmissionForm, initial_for
 from submissions.models import SubmissionStatus
@@ -93,11 +92,7 @@ def _detail_context(request, workshop, submission, upload_form=None):
         "sees_upload": policy.can_view_pdf_history(user, submission),
         "upload_form": upload_form or PdfUploadForm(),
         "deadline": policy.paper_deadline_for(workshop, submission),
-        "reviews": review_selectors.reviews_visible_to(user=user, submission=submission, workshop=workshop),
-        "comments": review_selectors.comments_visible_to(user=user, submission=submission, workshop=workshop),
-        "can_discuss": policy.can_view_discussion(user, submission, workshop=workshop),
         "can_review": policy.can_review(user, submission),
-        "is_chair": policy.is_chair(user),
         "terms": sorted(submission.threat_terms.all(),
                         key=lambda t: (VocabularyKind.values.index(t.kind), t.position)),
     }

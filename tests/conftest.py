@@ -55,6 +55,24 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _seeded_defaults(request, django_db_blocker):
+    """What the data migrations create (the workshop, topics, vocabularies, review
+    form); a transactional test's flush removes it, so each database test
+    starts from it. The app itself only reads it."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db", "transactional_db", "live_server", "django_db_setup"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("django_db_setup")  # the test database, never the real one
+        from reviews import defaults as review_defaults
+        from reviews.models import ReviewField
+        from workshop.services import workshop_seed_defaults
+
+        with django_db_blocker.unblock():
+            workshop_seed_defaults()
+            review_defaults.seed(ReviewField)
+
+
 @pytest.fixture
 def workshop(db):
     return workshop_current()

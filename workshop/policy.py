@@ -82,6 +82,13 @@ def active_conflict(user, submission):
     return next((c for c in submission.conflicts.all() if c.user_id == user.pk and _counts(c)), None)
 
 
+def conflict_settled(user, submission) -> bool:
+    """Whether the user's conflict with the paper is already decided: any
+    recorded conflict, even one a chair waived (a suggestion must not reopen
+    a chair's decision), or authorship."""
+    return is_author(user, submission) or any(c.user_id == user.pk for c in submission.conflicts.all())
+
+
 def conflicted_user_ids(submission) -> set[int]:
     """Everyone with a recorded conflict that counts (authors are conflicted too, by `is_author`)."""
     return {c.user_id for c in submission.conflicts.all() if _counts(c)}

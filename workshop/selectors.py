@@ -14,12 +14,10 @@ from workshop.models import (
 
 
 def workshop_current() -> Workshop:
-    """The deployment's one workshop (created by the initial data migration)."""
+    """The deployment's one workshop, created by the data migration (a read: never creates it)."""
     workshop = Workshop.objects.order_by("id").first()
     if workshop is None:
-        from workshop.services import workshop_seed_defaults
-
-        workshop = workshop_seed_defaults()
+        raise Workshop.DoesNotExist("No workshop: run `manage.py migrate`, which creates it.")
     return workshop
 
 

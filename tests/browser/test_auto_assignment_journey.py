@@ -1,9 +1,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from reviews.demo.loader import DEMO_PASSWORD, load_demo
 from reviews.models import Assignment
 from tests.browser.steps import sign_in
-from workshop.demo.loader import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

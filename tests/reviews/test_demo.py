@@ -1,13 +1,13 @@
 import pytest
 
+from reviews.demo.loader import load_demo, parse_seed_cfp
 from reviews.models import Assignment, Bid, Review
 from submissions.models import PdfVersion, Submission
-from workshop.demo.loader import load_demo, parse_seed_cfp
 from workshop.models import Role, Topic, Workshop
 
 
 def test_parse_seed_cfp_finds_the_nine_topics_and_the_security_requirement():
-    from workshop.demo.loader import SEED_CFP
+    from reviews.demo.loader import SEED_CFP
 
     text, topics = parse_seed_cfp(SEED_CFP.read_text())
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from workshop.demo.loader import DEMO_PASSWORD, load_demo
+from reviews.demo.loader import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -11,6 +11,8 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from reviews.demo.papers import load_demo_papers
+from reviews.demo.pc import load_demo_pc
 from workshop.models import AOE, RoleName, Topic, User, Workshop
 from workshop.selectors import workshop_current
 from workshop.services import roles_set
@@ -88,11 +90,6 @@ def load_demo() -> list[tuple[str, str]]:
         roles_set(user=user, roles={RoleName(r) for r in roles}, by=None)
         rows.append((email, ", ".join(sorted(roles)) or "author"))
 
-    from workshop.demo.papers import load_demo_papers
-
     load_demo_papers(workshop)
-
-    from workshop.demo.pc import load_demo_pc
-
     load_demo_pc(workshop)
     return rows
