@@ -17,11 +17,12 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://workshop:workshop@127.0.0.1:5432/workshop",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://user:pw@smtp.example.org:587",
+    "SITE_URL": "https://mlsec.example.org",
 }
 
 
 def _manage(*args, env_overrides):
-    inherited = set(PRODUCTION_ENV) | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    inherited = set(PRODUCTION_ENV) | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}
     env = {k: v for k, v in os.environ.items() if k not in inherited}
     env.update(env_overrides)
     return subprocess.run(
@@ -81,3 +82,14 @@ def test_orcid_sign_in_is_enabled_by_its_credentials():
     with_credentials = _manage("shell", "-c", code, env_overrides={"ORCID_CLIENT_ID": "id", "ORCID_SECRET": "s"})
 
     assert (without.stdout.split()[-1], with_credentials.stdout.split()[-1]) == ("False", "True")
+
+
+def test_check_deploy_fails_without_a_public_site_url():
+    unset = {k: v for k, v in PRODUCTION_ENV.items() if k != "SITE_URL"}
+
+    missing = _manage("check", "--deploy", env_overrides=unset)
+    local = _manage("check", "--deploy", env_overrides={**unset, "SITE_URL": "http://127.0.0.1:8000"})
+
+    assert missing.returncode == local.returncode == 1
+    assert "workshop.E001" in missing.stderr and "SITE_URL is not set" in missing.stderr
+    assert "SITE_URL is 'http://127.0.0.1:8000'" in local.stderr

@@ -1,7 +1,9 @@
 """System checks that warn when production still runs on development defaults."""
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from urllib.parse import urlsplit
+
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -28,3 +30,23 @@ def production_backends(app_configs, **kwargs):
             id="workshop.W003",
         ))
     return problems
+
+
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
+
+
+@register(deploy=True)
+def site_url(app_configs, **kwargs):
+    """Every link in every mail starts with SITE_URL: in production it must be
+    the address people reach the site at."""
+    if settings.DEBUG:
+        return []
+    parts = urlsplit(settings.SITE_URL)
+    if not settings.SITE_URL_SET or parts.hostname in _LOCAL_HOSTS or parts.scheme not in ("http", "https"):
+        return [Error(
+            f"SITE_URL is {'not set' if not settings.SITE_URL_SET else repr(settings.SITE_URL)}: links in mails "
+            "would point at this machine, not at the site.",
+            hint="Set SITE_URL to the public address, e.g. https://mlsec.example.org.",
+            id="workshop.E001",
+        )]
+    return []
