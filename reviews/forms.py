@@ -55,7 +55,7 @@ class PcProfileForm(forms.Form):
         vocabulary = vocabulary_by_kind()
         for kind in (VocabularyKind.ATTACK_PHASE, VocabularyKind.TARGET_DOMAIN):
             self.fields[f"terms_{kind}"] = forms.MultipleChoiceField(
-                label=f"Expertise: {VocabularyKind(kind).label.lower()}", required=False,
+                label=f"Your expertise: {VocabularyKind(kind).label}", required=False,
                 choices=[(t.pk, t.label) for t in vocabulary[kind]], widget=forms.CheckboxSelectMultiple,
             )
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from reviews.models import Assignment, Bid, Comment, Invitation, Review, ReviewField, TopicExpertise
+from reviews.models import Assignment, Bid, Comment, Invitation, Review, ReviewField, ReviewStatus, TopicExpertise
 from submissions.models import Conflict, Submission
 from submissions.selectors import with_related
 from workshop import policy
@@ -159,3 +159,15 @@ def invitations_list() -> list[Invitation]:
 
 def conflicts_list() -> list[Conflict]:
     return list(Conflict.objects.select_related("submission", "user", "waived_by").order_by("submission_id"))
+
+
+def submitted_reviews_missing_required() -> dict[str, int]:
+    """For each required question, how many submitted reviews leave it empty
+    (a question added after reviews came in)."""
+    required = [f for f in review_fields() if f.required]
+    counts: dict[str, int] = {}
+    for values in Review.objects.filter(status=ReviewStatus.SUBMITTED).values_list("values", flat=True):
+        for field in required:
+            if not str(values.get(field.key, "")).strip():
+                counts[field.label] = counts.get(field.label, 0) + 1
+    return counts

@@ -27,6 +27,7 @@ from workshop.adapters import PENDING_INVITATION
 from workshop.http import int_or_none, require
 from workshop.markdown import render_markdown
 from workshop.models import User, VocabularyTerm
+from workshop.phases import upcoming_deadlines
 from workshop.selectors import pc_members, topics_ordered, workshop_current
 
 # --- PC member pages ----------------------------------------------------------------
@@ -34,7 +35,12 @@ from workshop.selectors import pc_members, topics_ordered, workshop_current
 
 @require(policy.is_pc_member)
 def pc_home(request):
-    return render(request, "reviews/pc_home.html", {"rows": selectors.assignments_of(user=request.user)})
+    workshop = workshop_current()
+    pc_dates = {"bidding_closes", "review_deadline", "response_opens", "response_closes", "notification_date"}
+    return render(request, "reviews/pc_home.html", {
+        "rows": selectors.assignments_of(user=request.user),
+        "deadlines": [row for row in upcoming_deadlines(workshop) if row["field"] in pc_dates],
+    })
 
 
 @require(policy.is_pc_member)
@@ -144,7 +150,6 @@ def review_edit(request, number):
     fields = selectors.review_fields()
     review = selectors.own_review_or_new(submission=submission, user=request.user)
     form = ReviewForm(request.POST or None, fields=fields, initial=review.working_values)
-    missing = []
     if request.method == "POST" and form.is_valid():
         autosave = request.POST.get("autosave") == "1"
         version = int_or_none(request.POST.get("version")) or 0
@@ -163,7 +168,10 @@ def review_edit(request, number):
             if autosave:
                 return render(request, "reviews/partials/autosave.html", {"error": refused.message})
             messages.error(request, refused.message)
-            missing = services.review_missing_fields(form.cleaned_data, fields) if "submit" in request.POST else []
+            if "submit" in request.POST:
+                for field in fields:
+                    if field.label in services.review_missing_fields(form.cleaned_data, fields):
+                        form.add_error(field.key, "Please answer this to submit the review.")
         else:
             if autosave:
                 return render(request, "reviews/partials/autosave.html", {"review": review})
@@ -176,7 +184,7 @@ def review_edit(request, number):
                 messages.success(request, "Draft saved.")
             return redirect("review_edit", number=submission.pk)
     return render(request, "reviews/review_form.html", {
-        "submission": submission, "review": review, "form": form, "missing": missing,
+        "submission": submission, "review": review, "form": form,
         "refusal": policy.review_edit_refusal(request.user, submission, workshop),
         "others": selectors.reviews_visible_to(user=request.user, submission=submission, workshop=workshop)
         if review.is_submitted else [],
@@ -381,5 +389,9 @@ def chair_review_form(request):
         with transaction.atomic():
             formset.save()
         messages.success(request, "Review form saved.")
+        for label, count in selectors.submitted_reviews_missing_required().items():
+            messages.warning(request, f"{count} submitted review{'s do' if count > 1 else ' does'} not answer the "
+                             f"required question “{label}”. They stay submitted; their reviewers must answer it "
+                             "the next time they update them.")
         return redirect("chair_review_form")
     return render(request, "reviews/chair_review_form.html", {"formset": formset})

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from submissions.models import PdfKind, PdfVersion, Submission
+from submissions.models import ConflictSource, PdfKind, PdfVersion, Submission
 from workshop import policy
 from workshop.models import OutgoingMail
 from workshop.phases import phase_at
@@ -87,3 +87,15 @@ def mail_visible_or_404(*, user, public_id) -> OutgoingMail:
     if mail is None:
         raise Http404("No such mail")
     return mail
+
+
+def conflicts_visible_to(*, user, submission) -> list | None:
+    """The paper's conflicts with PC members, as `user` may see them: the ones
+    the authors declared, for the authors; all of them, for a managing chair;
+    None for everyone else."""
+    conflicts = submission.conflicts.select_related("user").order_by("user__full_name")
+    if policy.can_manage_submission(user, submission):
+        return list(conflicts)
+    if policy.is_author(user, submission):
+        return list(conflicts.filter(source=ConflictSource.AUTHOR))
+    return None

@@ -90,6 +90,7 @@ def _detail_context(request, workshop, submission, upload_form=None):
         "versions": selectors.pdf_versions(submission=submission)
         if policy.can_view_pdf_history(user, submission) else None,
         "sees_upload": policy.can_view_pdf_history(user, submission),
+        "conflicts": selectors.conflicts_visible_to(user=user, submission=submission),
         "upload_form": upload_form or PdfUploadForm(),
         "deadline": policy.paper_deadline_for(workshop, submission),
         "can_review": policy.can_review(user, submission),
@@ -188,9 +189,12 @@ def pdf_version_download(request, number, version_id):
                         content_type="application/pdf")
 
 
-def _author_action(request, number, service, success: str):
+def _author_action(request, number, service, success: str, *, confirm: str = ""):
     workshop = workshop_current()
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    if confirm and request.POST.get("confirm") != "yes":
+        messages.error(request, confirm)
+        return redirect("submission_detail", number=submission.pk)
     try:
         service(submission=submission, by=request.user, workshop=workshop)
         messages.success(request, success.format(number=submission.pk))
@@ -203,7 +207,8 @@ def _author_action(request, number, service, success: str):
 @login_required
 def submission_withdraw(request, number):
     return _author_action(request, number, services.submission_withdraw,
-                          "Paper #{number} is withdrawn. You can revive it until the deadline.")
+                          "Paper #{number} is withdrawn. You can revive it until the deadline.",
+                          confirm="Nothing changed: tick the box to confirm that you want to withdraw the paper.")
 
 
 @require_POST

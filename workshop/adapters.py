@@ -62,5 +62,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         return self._pending_invitation(request) or super().get_login_redirect_url(request)
 
+    def get_signup_redirect_url(self, request):
+        return self._pending_invitation(request) or super().get_signup_redirect_url(request)
+
     def get_email_verification_redirect_url(self, email_address):
         return self._pending_invitation(self.request) or super().get_email_verification_redirect_url(email_address)

@@ -1,8 +1,8 @@
 """System checks that warn when production still runs on development defaults."""
 
-from django.conf import settings
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.checks import Error, Warning, register
 
 
@@ -32,7 +32,7 @@ def production_backends(app_configs, **kwargs):
     return problems
 
 
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}  # noqa: S104 - names we refuse, not a bind
 
 
 @register(deploy=True)

@@ -157,6 +157,11 @@ def registration_refusal(user, workshop, *, now) -> str | None:
     """Why `user` may not register a new paper now, or None if they may."""
     if not getattr(user, "is_authenticated", False):
         return "Please sign in to submit a paper."
+    return registration_closed(workshop, now=now)
+
+
+def registration_closed(workshop, *, now) -> str | None:
+    """Why nobody may register a new paper now, or None while registration is open."""
     phase = phase_at(workshop, now)
     if phase == Phase.SETUP or workshop.submission_opens is None or now < workshop.submission_opens:
         return "Submissions are not open yet."

@@ -150,6 +150,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "workshop.forms.SignupForm"
+ACCOUNT_FORMS = {"login": "workshop.account_forms.LoginForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/m/ip,5/5m/key",
     "signup": "20/m/ip",

@@ -20,6 +20,7 @@ def cfp(request):
         "topics": topics_ordered(),
         "deadlines": upcoming_deadlines(workshop),
         "phase": phase_at(workshop),
+        "submissions_open": policy.registration_closed(workshop, now=timezone.now()) is None,
     })
 
 

@@ -14,7 +14,7 @@ def paper_reviews(context, submission):
     request, workshop = context["request"], context["workshop"]
     user = request.user
     return {
-        "request": request, "csrf_token": context.get("csrf_token"), "submission": submission,
+        "request": request, "csrf_token": context.get("csrf_token"), "submission": submission, "workshop": workshop,
         "reviews": selectors.reviews_visible_to(user=user, submission=submission, workshop=workshop),
         "comments": selectors.comments_visible_to(user=user, submission=submission, workshop=workshop),
         "can_discuss": policy.can_view_discussion(user, submission, workshop=workshop),

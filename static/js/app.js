@@ -21,9 +21,20 @@
     return mins + "m left";
   }
 
+  function formatShort(date) {
+    return date.toLocaleString(undefined, {
+      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+    });
+  }
+
   function render() {
     document.querySelectorAll("time[data-local-time]").forEach(function (el) {
       const when = new Date(el.getAttribute("datetime"));
+      if (el.dataset.localTime === "short") {
+        el.textContent = "(your time: " + formatShort(when) + ")";
+        el.title = when.toISOString();
+        return;
+      }
       let text = "your time: " + formatLocal(when);
       if (el.hasAttribute("data-countdown")) {
         text += " · " + formatCountdown(when - Date.now());

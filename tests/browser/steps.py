@@ -9,7 +9,7 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.goto(base_url + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 def sign_up_and_confirm(page, base_url: str, name: str, email: str) -> None:
@@ -17,9 +17,9 @@ def sign_up_and_confirm(page, base_url: str, name: str, email: str) -> None:
     page.goto(base_url + "/accounts/signup/")
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password:", exact=True).fill("a long enough passphrase")
-    page.get_by_label("Password (again):").fill("a long enough passphrase")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_label("Password", exact=True).fill("a long enough passphrase")
+    page.get_by_label("Password (again)").fill("a long enough passphrase")
+    page.get_by_role("button", name="Sign up").click()
     body = OutgoingMail.objects.get(recipient=email, kind="account:email_confirmation_signup").body
     page.goto(re.search(r"https?://\S+/accounts/confirm-email/\S+/", body).group(0))
     page.get_by_role("button", name="Confirm").click()

@@ -230,7 +230,7 @@ def test_pc_assignment_list_runs_a_constant_number_of_queries(client_for, pc_mem
         Assignment.objects.create(submission=paper, reviewer=pc_member)
     client = client_for(pc_member)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):  # +1 since the page shows the PC dates
         response = client.get(reverse("pc_home"))
 
     assert len(re.findall(r'href="/submissions/\d+/review/"', response.content.decode())) == count
@@ -282,7 +282,7 @@ def test_chair_unassigns_from_the_pc_member_list(client_for, pc_world):
     client_for(people["chair"]).post(reverse("chair_assignments"), {
         "paper": paper.pk, "reviewer": people["reviewer_before"].pk, "unassign": "1"})
 
-    assert f"Unassign Reviewer Before from #{paper.pk}" in page
+    assert f'Unassign<span class="visually-hidden"> Reviewer Before from #{paper.pk}</span>' in page
     assert not Assignment.objects.filter(reviewer=people["reviewer_before"]).exists()
 
 
@@ -470,3 +470,61 @@ def test_author_never_learns_which_review_was_late(client_for, pc_world, worksho
 
     assert ">late<" not in author_page
     assert ">late<" in chair_page
+
+
+@pytest.mark.django_db
+def test_comment_mails_reach_the_chairs_too(client_for, pc_world, django_capture_on_commit_callbacks):
+    """Issue 10: a comment used to be mailed to the reviewers only."""
+    from workshop.models import OutgoingMail
+
+    people, paper = pc_world
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(people["reviewer_after"]).post(reverse("comment_add", args=[paper.pk]), {"body": "Accept?"})
+
+    recipients = set(OutgoingMail.objects.filter(kind="pc:comment").values_list("recipient", flat=True))
+    assert people["chair"].email in recipients
+    assert people["conflicted_chair"].email not in recipients
+    assert people["reviewer_after"].email not in recipients
+
+
+@pytest.mark.django_db
+def test_submitting_with_missing_answers_marks_each_missing_question(client_for, pc_world):
+    people, paper = pc_world
+    client = client_for(people["reviewer_before"])
+
+    page = client.post(reverse("review_edit", args=[paper.pk]), {"overall_merit": "4", "version": 0, "submit": "1"})
+
+    html = page.content.decode()
+    assert html.count("Please answer this to submit the review.") == 7
+    assert 'class="field score has-error"' in html
+
+
+@pytest.mark.django_db
+def test_pc_home_shows_the_pc_deadlines(client_for, pc_world):
+    people, _paper = pc_world
+
+    page = client_for(people["reviewer_before"]).get(reverse("pc_home")).content.decode()
+
+    assert "Program committee dates" in page and "Review deadline" in page
+
+
+@pytest.mark.django_db
+def test_adding_a_required_question_warns_and_never_unsubmits(client_for, pc_world):
+    from reviews.models import ReviewField
+
+    people, paper = pc_world
+    fields = list(ReviewField.objects.order_by("position", "id"))
+    data = {"form-TOTAL_FORMS": len(fields) + 1, "form-INITIAL_FORMS": len(fields)}
+    for i, f in enumerate(fields):
+        data.update({f"form-{i}-id": f.pk, f"form-{i}-label": f.label, f"form-{i}-key": f.key,
+                     f"form-{i}-kind": f.kind, f"form-{i}-required": "on" if f.required else "",
+                     f"form-{i}-visibility": f.visibility, f"form-{i}-help": f.help, f"form-{i}-position": f.position,
+                     f"form-{i}-options_text": "\n".join(f"{v} = {label}" for v, label in f.options)})
+    n = len(fields)
+    data.update({f"form-{n}-label": "Ethics concerns", f"form-{n}-key": "ethics", f"form-{n}-kind": "text",
+                 f"form-{n}-required": "on", f"form-{n}-visibility": "pc", f"form-{n}-position": 99})
+
+    page = client_for(people["chair"]).post(reverse("chair_review_form"), data, follow=True).content.decode()
+
+    assert "1 submitted review does not answer the required question “Ethics concerns”" in page
+    assert Review.objects.get(reviewer=people["reviewer_after"]).is_submitted

@@ -496,3 +496,30 @@ def test_polyglot_uploads_are_refused(client_for, author, open_workshop, data):
 
     assert paper.pdf_versions.count() == 0
     assert 'class="error" role="alert"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_withdraw_needs_the_confirmation_box(client_for, submission, author):
+    client = client_for(author)
+
+    unconfirmed = client.post(reverse("submission_withdraw", args=[submission.pk]), follow=True)
+    submission.refresh_from_db()
+    assert submission.withdrawn_at is None
+    assert "tick the box to confirm" in unconfirmed.content.decode()
+
+    client.post(reverse("submission_withdraw", args=[submission.pk]), {"confirm": "yes"})
+    submission.refresh_from_db()
+    assert submission.withdrawn_at is not None
+
+
+@pytest.mark.django_db
+def test_paper_page_shows_declared_conflicts_to_authors_and_chairs_only(client_for, submission, author, chair,
+                                                                         pc_member):
+    Conflict.objects.create(submission=submission, user=pc_member, reason="advisor", source="author")
+    submission.workshop = None
+
+    author_page = client_for(author).get(reverse("submission_detail", args=[submission.pk])).content.decode()
+    chair_page = client_for(chair).get(reverse("submission_detail", args=[submission.pk])).content.decode()
+
+    assert f"{pc_member.full_name}: Advisor / advisee" in author_page
+    assert "(declared by the authors)" in chair_page

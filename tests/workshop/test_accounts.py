@@ -107,3 +107,47 @@ def test_password_reset_mail_goes_through_the_outbox(client, django_capture_on_c
     assert list(OutgoingMail.objects.values_list("kind", "recipient")) == [
         ("account:password_reset_key", "forgetful@lakeside.edu"),
     ]
+
+
+@pytest.mark.django_db
+def test_account_mails_speak_in_the_workshops_name_and_link_to_site_url(client, settings, workshop):
+    settings.SITE_URL = "https://mlsec.example.org"
+
+    _sign_up(client)
+
+    mail = OutgoingMail.objects.get()
+    assert mail.subject.startswith(f"[{workshop.acronym}] ")
+    assert f"Hello from {workshop.name}!" in mail.body
+    assert "example.com" not in mail.body
+    assert re.search(r"https://mlsec\.example\.org/accounts/confirm-email/\S+/", mail.body)
+
+
+@pytest.mark.django_db
+def test_sign_in_page_speaks_our_language(client):
+    page = client.get(reverse("account_login")).content.decode()
+
+    assert "Keep me signed in on this device" in page
+    assert "Remember Me" not in page and "Sign In" not in page
+    assert '<label for="id_login">Email' in page
+
+
+@pytest.mark.django_db
+def test_invited_person_signed_out_sees_the_invitation_and_lands_on_it_after_signing_up(
+    client, chair, django_capture_on_commit_callbacks,
+):
+    """Issue 10: the invitation used to vanish behind a bare sign-in page."""
+    from reviews.services import invitation_create
+
+    invitation = invitation_create(email="nora@lakeside.edu", name="Nora New", affiliation="", roles=["pc"], by=chair)
+    url = reverse("pc_invitation", args=[invitation.token])
+
+    landing = client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign_up(client, email="nora@lakeside.edu")
+    link = re.search(r"(/accounts/confirm-email/[^/\s]+/)",
+                     OutgoingMail.objects.get(kind="account:email_confirmation_signup").body).group(1)
+    confirmed = client.post(link)
+
+    assert "Join the program committee?" in landing and "Create an account" in landing
+    assert confirmed.url == url
+    assert "Accept" in client.get(confirmed.url).content.decode()

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import OutgoingMailFactory, UserFactory
-from workshop.models import MailStatus, Role, Topic, VocabularyTerm
+from workshop.models import MailStatus, OutgoingMail, Role, Topic, VocabularyTerm
 
 CHAIR_PAGES = [
     reverse("settings_workshop"),
@@ -291,3 +291,33 @@ def test_profile_refuses_a_name_with_a_line_break(client_for, author):
     author.refresh_from_db()
     assert "without line breaks" in response.content.decode()
     assert author.full_name != "Alice\r\nAuthor"
+
+
+@pytest.mark.django_db
+def test_cfp_offers_submit_a_paper_only_while_registration_is_open(client, workshop):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    closed = client.get(reverse("cfp")).content.decode()
+    workshop.submission_opens, workshop.abstract_deadline = now - timedelta(days=1), now + timedelta(days=1)
+    workshop.save()
+    opened = client.get(reverse("cfp")).content.decode()
+
+    assert "Submit a paper" not in closed
+    assert f'href="{reverse("submission_new")}">Submit a paper</a>' in opened
+
+
+@pytest.mark.django_db
+def test_times_on_pages_are_shown_in_the_workshop_zone_with_the_local_time(client_for, chair):
+    from datetime import UTC, datetime
+
+    mail = OutgoingMailFactory()
+    OutgoingMail.objects.filter(pk=mail.pk).update(created_at=datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
+
+    page = client_for(chair).get(reverse("outbox")).content.decode()
+
+    assert "27 Nov 2026, 00:00 AoE" in page
+    assert '<time datetime="2026-11-27T12:00:00+00:00" data-local-time="short">' in page
+    assert "UTC</time>" not in page and " UTC</td>" not in page

@@ -36,6 +36,20 @@ def deadline(when, zone_name, countdown=False):
     )
 
 
+@register.simple_tag(takes_context=True)
+def timestamp(context, when):
+    """Any moment (a save, an upload, a mail) shown like the deadlines: in the
+    workshop's zone, then in the viewer's own (our JS fills the <time>)."""
+    if when is None:
+        return "—"
+    zone_name = context["workshop"].timezone
+    local = when.astimezone(ZoneInfo(zone_name))
+    return format_html(
+        '<span class="timestamp">{} {} <time datetime="{}" data-local-time="short"></time></span>',
+        local.strftime("%-d %b %Y, %H:%M"), zone_label(zone_name), when.isoformat(),
+    )
+
+
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
