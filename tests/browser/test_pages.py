@@ -1,0 +1,74 @@
+"""Every main page of every role, in Chromium: no sideways scrolling on a phone
+(390 px), no accessibility violations (axe-core), no console errors and no
+Content-Security-Policy violations. On the demo workshop, so the pages have
+real content."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from reviews.demo.loader import DEMO_PASSWORD, load_demo
+from submissions.models import Submission
+from tests.browser.steps import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = {
+    "anonymous": ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
+    "author@lakeside.example": ["/", "/submissions/", "/submissions/{p1}/", "/submissions/{p1}/edit/", "/submissions/{p3}/",
+                                "/submissions/new/", "/profile/"],
+    "pc2@southgate.example": ["/pc/", "/pc/bids/", "/pc/profile/", "/submissions/{p1}/", "/submissions/{p1}/review/",
+                              "/submissions/{p2}/review/"],
+    "chair@example.org": ["/chair/submissions/", "/submissions/{p1}/", "/chair/settings/", "/chair/settings/topics/",
+                          "/chair/settings/vocabulary/goal/", "/chair/people/", "/chair/pc/", "/chair/conflicts/",
+                          "/chair/assignments/", "/chair/assignments/auto/", "/chair/review-form/", "/chair/outbox/"],
+    "organizer@example.org": ["/", "/profile/"],
+}
+
+WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) => {
+  (window.__csp = window.__csp || []).push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});"""
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    """The demo workshop; returns its paper numbers as {p1}, {p2}, {p3}."""
+    settings.MEDIA_ROOT = tmp_path
+    load_demo()
+    numbers = Submission.objects.order_by("pk").values_list("pk", flat=True)
+    return {f"p{i}": number for i, number in enumerate(numbers, start=1)}
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_main_pages_fit_a_phone_pass_axe_and_log_no_errors(live_server, browser, demo, role):
+    axe = Axe()
+    problems = []
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.add_init_script(WATCH_CSP)
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda message, errors=errors: errors.append(message.text)
+                if message.type == "error" else None)
+        if role != "anonymous":
+            sign_in(page, live_server.url, role, DEMO_PASSWORD)
+            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        for path in (template.format(**demo) for template in PAGES[role]):
+            errors.clear()
+            response = page.goto(live_server.url + path)
+            expect(page.locator("main")).to_be_visible()
+            where = f"{path} at {width} px"
+            if response.status != 200:
+                problems.append(f"{where}: HTTP {response.status}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                problems.append(f"{where}: scrolls sideways by {overflow} px")
+            problems += [f"{where}: console error: {text}" for text in errors]
+            problems += [f"{where}: CSP violation: {v}" for v in page.evaluate("window.__csp || []")]
+            if width == 1280:
+                results = axe.run(page)
+                problems += [f"{where}: axe {v['id']}: {v['help']} ({len(v['nodes'])}x: "
+                             f"{v['nodes'][0]['target']})" for v in results.response["violations"]]
+        context.close()
+
+    assert problems == []
