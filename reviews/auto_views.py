@@ -15,8 +15,7 @@ from reviews.services import Refused
 from workshop import policy
 from workshop.csvio import csv_response
 from workshop.http import require
-from workshop.models import User
-from workshop.selectors import workshop_current
+from workshop.selectors import pc_members, workshop_current
 
 CSV_HEADER = ["paper", "email", "action"]  # what the bulk assignment reads back
 
@@ -65,12 +64,11 @@ def _preview(run: AssignmentRun, user) -> dict:
     rows = [{"paper": items[0]["submission"], "reviewers": sorted(items, key=lambda i: -i["score"]),
              "expert": any(i["topic"] >= auto.EXPERT_TOPIC_SHARE for i in items)}
             for _pid, items in sorted(by_paper.items())]
-    people = {u.pk: u for u in User.objects.filter(pk__in=[int(k) for k in run.result["loads"]])}
     load = defaultdict(int)
     for pair in view.pairs:
         load[pair["reviewer"]] += 1
-    loads = sorted(((people[int(k)].full_name, load[int(k)]) for k in run.result["loads"] if int(k) in people),
-                   key=lambda x: (-x[1], x[0]))
+    # Every PC member, not the run's list: who the run considered for a hidden paper is hidden too.
+    loads = sorted(((member.full_name, load[member.pk]) for member in pc_members()), key=lambda x: (-x[1], x[0]))
     current = set(Assignment.objects.values_list("submission_id", "reviewer_id"))
     paper_totals = [sum(i["score"] for i in row["reviewers"]) for row in rows]
     return {

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from reviews.models import Assignment, Bid, Comment, Invitation, Review, ReviewField, ReviewStatus, TopicExpertise
 from submissions.models import Conflict, Submission
-from submissions.selectors import with_related
+from submissions.selectors import conflicted_numbers, with_related
 from workshop import policy
 from workshop.models import User
 from workshop.phases import phase_at
@@ -139,8 +139,10 @@ def pc_loads(rows: list[Submission]) -> list[User]:
 
 def chair_assignment_rows(*, user) -> list[Submission]:
     """Papers with reviewers, for the assignment page. Rows the chair is
-    conflicted with are marked and carry nothing else."""
-    queryset = with_related(Submission.objects.filter(withdrawn_at__isnull=True)).prefetch_related(
+    conflicted with are marked and carry nothing else, and stay listed when
+    withdrawn: their vanishing would tell the chair what the row hides."""
+    papers = Submission.objects.filter(Q(withdrawn_at__isnull=True) | Q(pk__in=conflicted_numbers(user=user)))
+    queryset = with_related(papers).prefetch_related(
         Prefetch("assignments", to_attr="assignment_list",
                  queryset=Assignment.objects.select_related("reviewer")),
         Prefetch("bids", to_attr="bid_list", queryset=Bid.objects.select_related("user")),

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGES = {
     "anonymous": ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-    "author@lakeside.example": ["/", "/submissions/", "/submissions/{p1}/", "/submissions/{p1}/edit/", "/submissions/{p3}/",
-                                "/submissions/new/", "/profile/"],
+    "author@lakeside.example": ["/", "/submissions/", "/submissions/{p1}/", "/submissions/{p1}/edit/",
+                                "/submissions/{p3}/", "/submissions/new/", "/profile/"],
     "pc2@southgate.example": ["/pc/", "/pc/bids/", "/pc/profile/", "/submissions/{p1}/", "/submissions/{p1}/review/",
                               "/submissions/{p2}/review/"],
     "chair@example.org": ["/chair/submissions/", "/submissions/{p1}/", "/chair/settings/", "/chair/settings/topics/",

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import os
 import re
+import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,7 +46,7 @@ from django.contrib.sites.management import create_default_site
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, models
 from django.db.backends.signals import connection_created
 from django.test import Client
 
@@ -364,21 +366,43 @@ def _resolve(url: Url, world: dict) -> str:
     return url(world) if callable(url) else url
 
 
+@contextmanager
+def _repeatable_ids() -> Iterator[None]:
+    """Random ids by default (UUIDField(default=uuid4): the outbox's opaque
+    mail ids) come out as one fixed sequence in every world, like the clock."""
+    counter = itertools.count(1)
+    fields = [f for model in apps.get_models() for f in model._meta.concrete_fields
+              if isinstance(f, models.UUIDField) and f.default is uuid.uuid4]
+
+    def set_default(field, default):
+        field.default = default
+        field.__dict__.pop("_get_default", None)  # Django caches the default's callable
+
+    for field in fields:
+        set_default(field, lambda: uuid.UUID(int=next(counter)))
+    try:
+        yield
+    finally:
+        for field in fields:
+            set_default(field, uuid.uuid4)
+
+
 def visit(build: Callable[[str], dict], variant: str, *, persona: str | None, start_urls: Sequence[Url],
           extra_urls: Sequence[Url] = (), fragment_urls: Sequence[Url] = (), max_urls: int = MAX_URLS,
           skip: Sequence[str] = SKIP_PATTERNS, vary_forms: bool = False) -> Crawl:
     """Reset the database, build one world and crawl it as `persona`."""
     reset_database()
-    world = build(variant)
-    if not isinstance(world, dict):  # build returned the persona itself
-        world = {"persona": world}
-        persona = "persona"
-    client = Client()
-    if persona is not None:
-        client.force_login(world[persona])
-    seeds = [Request(_resolve(u, world)) for u in (*start_urls, *extra_urls)]
-    seeds += [Request(_resolve(u, world), htmx=True) for u in fragment_urls]
-    return crawl(client, seeds, max_urls=max_urls, skip=skip, vary_forms=vary_forms)
+    with _repeatable_ids():
+        world = build(variant)
+        if not isinstance(world, dict):  # build returned the persona itself
+            world = {"persona": world}
+            persona = "persona"
+        client = Client()
+        if persona is not None:
+            client.force_login(world[persona])
+        seeds = [Request(_resolve(u, world)) for u in (*start_urls, *extra_urls)]
+        seeds += [Request(_resolve(u, world), htmx=True) for u in fragment_urls]
+        return crawl(client, seeds, max_urls=max_urls, skip=skip, vary_forms=vary_forms)
 
 
 # World a's crawl, by `reuse_a` key and crawl parameters (see compare_worlds).
