@@ -45,12 +45,12 @@ def pc_home(request):
 
 @require(policy.is_pc_member)
 def pc_profile(request):
-    profile, _ = PcProfile.objects.get_or_create(user=request.user)
+    profile = PcProfile.objects.filter(user=request.user).first()  # saving creates it, opening does not
     initial = {"research_statement": profile.research_statement, "recent_papers": profile.recent_papers,
-               "collaborators": profile.collaborators}
+               "collaborators": profile.collaborators} if profile else {}
     for expertise in TopicExpertise.objects.filter(user=request.user):
         initial[f"topic_{expertise.topic_id}"] = expertise.level
-    for term in profile.threat_expertise.all():
+    for term in profile.threat_expertise.all() if profile else ():
         initial.setdefault(f"terms_{term.kind}", []).append(term.pk)
     form = PcProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -528,3 +528,13 @@ def test_adding_a_required_question_warns_and_never_unsubmits(client_for, pc_wor
 
     assert "1 submitted review does not answer the required question “Ethics concerns”" in page
     assert Review.objects.get(reviewer=people["reviewer_after"]).is_submitted
+
+
+@pytest.mark.django_db
+def test_opening_the_pc_profile_creates_nothing(client_for, pc_member):
+    from reviews.models import PcProfile
+
+    page = client_for(pc_member).get(reverse("pc_profile"))
+
+    assert page.status_code == 200
+    assert PcProfile.objects.filter(user=pc_member).count() == 0
