@@ -23,3 +23,9 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "timezone_id": "Europe/Berlin", "locale": "en-GB"}
+
+
+@pytest.fixture(autouse=True)
+def _links_point_at_the_live_server(live_server, settings):
+    """Mailed links start with SITE_URL: here, the server the browser talks to."""
+    settings.SITE_URL = live_server.url

@@ -17,8 +17,8 @@ def sign_up_and_confirm(page, base_url: str, name: str, email: str) -> None:
     page.goto(base_url + "/accounts/signup/")
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill("a long enough passphrase")
-    page.get_by_label("Password (again)").fill("a long enough passphrase")
+    page.get_by_label(re.compile(r"^Password \*$")).fill("a long enough passphrase")
+    page.get_by_label(re.compile(r"^Password \(again\)")).fill("a long enough passphrase")
     page.get_by_role("button", name="Sign up").click()
     body = OutgoingMail.objects.get(recipient=email, kind="account:email_confirmation_signup").body
     page.goto(re.search(r"https?://\S+/accounts/confirm-email/\S+/", body).group(0))

@@ -17,8 +17,8 @@ def test_visitor_reads_the_cfp_signs_up_confirms_and_is_signed_in(live_server, p
     page.get_by_label("Full name").fill("Nora Newcomer")
     page.get_by_label("Affiliation").fill("Lakeside University")
     page.get_by_label("Email").fill("nora@lakeside.edu")
-    page.get_by_label("Password", exact=True).fill("a long enough passphrase")
-    page.get_by_label("Password (again)").fill("a long enough passphrase")
+    page.get_by_label(re.compile(r"^Password \*$")).fill("a long enough passphrase")
+    page.get_by_label(re.compile(r"^Password \(again\)")).fill("a long enough passphrase")
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
 
