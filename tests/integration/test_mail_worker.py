@@ -30,7 +30,7 @@ def test_real_worker_delivers_a_queued_mail_exactly_once(start_worker, smtp_sink
     wait_for(lambda: False, timeout=3)
     assert len(sink.messages) == 1
     assert b"Subject: Your assignment" in sink.messages[0]
-    assert b"X-Workshop-Mail-Id: %d" % mail.pk in sink.messages[0]
+    assert f"X-Workshop-Mail-Id: {mail.public_id}".encode() in sink.messages[0]
 
 
 def test_mail_survives_a_worker_killed_mid_send(start_worker, smtp_sink):
