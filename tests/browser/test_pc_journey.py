@@ -1,10 +1,12 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from reviews.models import Invitation
 from tests.browser.steps import sign_in, sign_up_and_confirm
 from tests.factories import DEFAULT_PASSWORD, RoleFactory, SubmissionFactory, UserFactory
 from tests.reviews.conftest import submitted_review
+from workshop.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,8 +41,11 @@ def test_invited_pc_member_bids_is_assigned_drafts_submits_and_reads_the_other_r
     expect(chair_page.get_by_text("Invitation sent to pia@pc.example.")).to_be_visible()
 
     pc_page = browser.new_context().new_page()
-    sign_up_and_confirm(pc_page, live_server.url, "Pia Reviewer", "pia@pc.example")
-    pc_page.goto(live_server.url + f"/pc/invitation/{Invitation.objects.get().token}/")
+    invitation_mail = OutgoingMail.objects.get(kind="pc:invitation").body
+    pc_page.goto(re.search(r"https?://\S+/pc/invitation/\S+/", invitation_mail).group(0))
+    expect(pc_page.get_by_role("heading", name="Join the program committee?")).to_be_visible()
+    pc_page.get_by_role("link", name="Create an account").click()
+    sign_up_and_confirm(pc_page, live_server.url, "Pia Reviewer", "pia@pc.example", from_here=True)
     pc_page.get_by_role("button", name="Accept").click()
     expect(pc_page.get_by_text("Welcome to the program committee!")).to_be_visible()
 

@@ -20,7 +20,7 @@ def test_visitor_reads_the_cfp_signs_up_confirms_and_is_signed_in(live_server, p
     page.get_by_label(re.compile(r"^Password \*$")).fill("a long enough passphrase")
     page.get_by_label(re.compile(r"^Password \(again\)")).fill("a long enough passphrase")
     page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verify your email address")).to_be_visible()
 
     mail = OutgoingMail.objects.get(recipient="nora@lakeside.edu")
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.body).group(0)
