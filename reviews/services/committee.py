@@ -1,10 +1,12 @@
-"""Writes of the program committee's work. One transaction each; mails queued
-through the outbox inside it."""
+"""Invitations, PC profiles, conflicts and bids.
+
+One transaction each; mails queued through the outbox inside it."""
+
 
 from dataclasses import dataclass, field
 
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -12,15 +14,10 @@ from django.utils import timezone
 from reviews.models import (
     Assignment,
     Bid,
-    Comment,
     Invitation,
     InvitationStatus,
     PcProfile,
     Preference,
-    Review,
-    ReviewField,
-    ReviewStatus,
-    ReviewVersion,
     TopicExpertise,
 )
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
@@ -29,7 +26,7 @@ from workshop.csvio import csv_rows
 from workshop.errors import Refused
 from workshop.mail import absolute_url, mail_queue_template
 from workshop.models import RoleName, User, Workshop
-from workshop.selectors import chairs, pc_members, role_names_of
+from workshop.selectors import pc_members, role_names_of
 from workshop.services import roles_set
 
 # --- Invitations --------------------------------------------------------------------
@@ -264,184 +261,3 @@ def bid_set(*, user: User, submission: Submission, preference: str, expertise: i
             conflict_set(submission=submission, user=user, reason=ConflictReason.OTHER, by=user,
                          source=ConflictSource.PC)
     return bid
-
-
-# --- Assignments --------------------------------------------------------------------
-
-
-def assignment_add(*, submission: Submission, reviewer: User, by: User) -> Assignment:
-    if not policy.can_manage_assignments(by, submission):
-        raise Refused("You cannot assign reviewers to this paper.")
-    refusal = policy.assignment_refusal(submission=submission, reviewer=reviewer)
-    if refusal:
-        raise Refused(refusal)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                assignment = Assignment.objects.create(submission=submission, reviewer=reviewer, assigned_by=by)
-        except IntegrityError:
-            return Assignment.objects.get(submission=submission, reviewer=reviewer)
-        mail_queue_template(
-            to=reviewer.email, template="reviews/email/assignment", kind="pc:assignment", paper=submission.pk,
-            related=assignment, context={"submission": submission, "reviewer": reviewer,
-                                         "link": absolute_url(reverse("review_edit", args=[submission.pk]))},
-        )
-    return assignment
-
-
-def assignment_remove(*, submission: Submission, reviewer: User, by: User) -> None:
-    if not policy.can_manage_assignments(by, submission):
-        raise Refused("You cannot change reviewers of this paper.")
-    Assignment.objects.filter(submission=submission, reviewer=reviewer).delete()
-
-
-@dataclass
-class BulkRow:
-    line: int
-    paper: str
-    email: str
-    action: str
-    error: str = ""
-    submission: Submission | None = None
-    reviewer: User | None = None
-
-
-def assignments_preview(text: str, *, by: User) -> list[BulkRow]:
-    """`paper,email,action` rows (action: assign or unassign), each checked."""
-    raw = csv_rows(text)
-    papers = {s.pk: s for s in Submission.objects.prefetch_related("authors", "conflicts")}
-    people = {u.email.lower(): u for u in User.objects.all()}
-    rows = []
-    for index, (number, cells) in enumerate(raw):
-        cells = [*cells, "", "", ""]
-        if index == 0 and cells[0].lower() == "paper":
-            continue
-        row = BulkRow(line=number, paper=cells[0].lstrip("#"), email=cells[1].lower(),
-                      action=(cells[2] or "assign").lower())
-        submission = papers.get(int(row.paper)) if row.paper.isdigit() else None
-        reviewer = people.get(row.email)
-        if submission is None or not policy.can_manage_assignments(by, submission):
-            row.error = f"There is no paper #{row.paper} you can manage."
-        elif reviewer is None:
-            row.error = f"No account uses {row.email or 'an empty address'}."
-        elif row.action not in ("assign", "unassign"):
-            row.error = f'Unknown action "{row.action}"; use assign or unassign.'
-        elif row.action == "assign":
-            row.error = policy.assignment_refusal(submission=submission, reviewer=reviewer) or ""
-        row.submission, row.reviewer = submission, reviewer
-        rows.append(row)
-    return rows
-
-
-@transaction.atomic
-def assignments_apply(*, text: str, by: User) -> int:
-    rows = assignments_preview(text, by=by)
-    bad = next((r for r in rows if r.error), None)
-    if bad:
-        raise Refused(f"Nothing was changed: line {bad.line}: {bad.error}")
-    for row in rows:
-        if row.action == "assign":
-            assignment_add(submission=row.submission, reviewer=row.reviewer, by=by)
-        else:
-            assignment_remove(submission=row.submission, reviewer=row.reviewer, by=by)
-    return len(rows)
-
-
-# --- Reviews ------------------------------------------------------------------------
-
-
-def review_missing_fields(values: dict, fields: list[ReviewField]) -> list[str]:
-    return [f.label for f in fields if f.required and not str(values.get(f.key, "")).strip()]
-
-
-_STALE = ("This review was saved from another tab or window since you opened it. Reload to see the newest "
-          "text; copy anything you want to keep first.")
-
-
-def _locked_review(*, submission: Submission, reviewer: User, expected_version: int) -> Review:
-    """The reviewer's review, locked, created on the first save; refuses a stale copy."""
-    review = Review.objects.select_for_update().filter(submission=submission, reviewer=reviewer).first()
-    if review is None and expected_version == 0:
-        try:
-            with transaction.atomic():
-                return Review.objects.create(submission=submission, reviewer=reviewer)
-        except IntegrityError:  # a first save from another tab won the race
-            pass
-    if review is None or review.version != expected_version:
-        raise Refused(_STALE)
-    return review
-
-
-def review_save(*, submission: Submission, by: User, values: dict, expected_version: int, submit: bool,
-                workshop: Workshop, fields: list[ReviewField]) -> Review:
-    """Save the reviewer's private draft (autosave, "Save draft"), or submit.
-
-    Only submitting publishes: the answers others read change only then, and
-    only then is a version kept. Edits of a submitted review stay a private
-    draft until the reviewer updates it. A save from a stale copy is refused,
-    so a second tab never overwrites newer text."""
-    refusal = policy.review_edit_refusal(by, submission, workshop)
-    if refusal:
-        raise Refused(refusal)
-    clean = {f.key: str(values.get(f.key, "")).strip() for f in fields}
-    for f in fields:
-        allowed = {value for value, _label in f.options}
-        if f.kind != "text" and clean[f.key] and clean[f.key] not in allowed:
-            raise Refused(f'"{clean[f.key]}" is not a valid answer for {f.label}.')
-    if submit:
-        missing = review_missing_fields(clean, fields)
-        if missing:
-            raise Refused(f"Please fill in: {', '.join(missing)}.")
-    now = timezone.now()
-    with transaction.atomic():
-        review = _locked_review(submission=submission, reviewer=by, expected_version=expected_version)
-        review.version += 1
-        if submit:
-            review.values, review.draft_values = clean, None
-            if not review.is_submitted:
-                review.status = ReviewStatus.SUBMITTED
-                review.submitted_at = now
-                review.is_late = bool(workshop.review_deadline and now > workshop.review_deadline)
-            ReviewVersion.objects.create(review=review, values=clean, status=review.status)
-        else:
-            review.draft_values = clean
-        review.save()
-    return review
-
-
-def review_discard_changes(*, submission: Submission, by: User, expected_version: int,
-                           workshop: Workshop) -> Review:
-    """Drop the private edits of a submitted review; the submitted text stays."""
-    refusal = policy.review_edit_refusal(by, submission, workshop)
-    if refusal:
-        raise Refused(refusal)
-    with transaction.atomic():
-        review = _locked_review(submission=submission, reviewer=by, expected_version=expected_version)
-        if not review.has_pending_changes:
-            return review
-        review.version += 1
-        review.draft_values = None
-        review.save(update_fields=["version", "draft_values", "updated_at"])
-    return review
-
-
-# --- Discussion ---------------------------------------------------------------------
-
-
-def comment_add(*, submission: Submission, by: User, body: str, chairs_only: bool, workshop: Workshop) -> Comment:
-    if not policy.can_view_discussion(by, submission, workshop=workshop):
-        raise Refused("You cannot comment on this paper.")
-    if not body.strip():
-        raise Refused("The comment is empty.")
-    with transaction.atomic():
-        comment = Comment.objects.create(submission=submission, author=by, body=body.strip(),
-                                         chairs_only=chairs_only and policy.is_chair(by))
-        link = absolute_url(reverse("submission_detail", args=[submission.pk]) + "#discussion")
-        readers = {a.reviewer for a in submission.assignments.select_related("reviewer")} | set(chairs())
-        for reader in sorted(readers, key=lambda u: u.pk):
-            if reader.pk == by.pk or not policy.can_view_comment(reader, comment, submission, workshop=workshop):
-                continue
-            mail_queue_template(to=reader.email, template="reviews/email/comment", kind="pc:comment",
-                                paper=submission.pk, related=comment,
-                                context={"submission": submission, "comment": comment, "link": link})
-    return comment

@@ -1,0 +1,35 @@
+"""Writes of the program committee's work, by topic; import them from here.
+
+Each service is one transaction that validates, saves, logs and queues the mail
+it owes; a refusal is `Refused` with the message the person sees."""
+
+from reviews.services.assignments import (
+    BulkRow,
+    assignment_add,
+    assignment_remove,
+    assignments_apply,
+    assignments_preview,
+)
+from reviews.services.committee import (
+    InvitationRow,
+    bid_set,
+    conflict_set,
+    conflict_suggestions,
+    conflict_waive,
+    conflicts_detect,
+    invitation_create,
+    invitation_resend,
+    invitation_respond,
+    invitations_apply,
+    invitations_preview,
+    pc_profile_save,
+)
+from reviews.services.reviewing import comment_add, review_discard_changes, review_missing_fields, review_save
+from workshop.errors import Refused
+
+__all__ = [
+    "BulkRow", "InvitationRow", "Refused", "assignment_add", "assignment_remove", "assignments_apply",
+    "assignments_preview", "bid_set", "comment_add", "conflict_set", "conflict_suggestions", "conflict_waive",
+    "conflicts_detect", "invitation_create", "invitation_resend", "invitation_respond", "invitations_apply",
+    "invitations_preview", "pc_profile_save", "review_discard_changes", "review_missing_fields", "review_save",
+]
