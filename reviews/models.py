@@ -115,6 +115,7 @@ class Assignment(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    reminded_on = models.DateField(null=True, blank=True)  # a reminder goes out at most once a day
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["submission", "reviewer"], name="unique_assignment")]
@@ -255,3 +256,37 @@ class AssignmentRun(models.Model):
 
     def __str__(self):
         return f"Assignment run {self.pk} ({self.status})"
+
+
+class MetaReview(models.Model):
+    """The discussion lead's summary: a part for the authors (mailed with the
+    decision) and a part for the PC. The lead is named by a chair."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="meta_review")
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    author_text = models.TextField("for the authors", blank=True)
+    pc_text = models.TextField("for the PC only", blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Meta-review of #{self.submission_id}"
+
+    @property
+    def is_written(self) -> bool:
+        return bool(self.author_text.strip() or self.pc_text.strip())
+
+
+class AuthorResponse(models.Model):
+    """The authors' one response to the reviews, while the response window is open."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="author_response")
+    text = models.TextField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Response to the reviews of #{self.submission_id}"

@@ -15,6 +15,32 @@ class SubmissionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class OutcomeCategory(models.TextChoices):
+    ACCEPT = "accept", "Accept"
+    REJECT = "reject", "Reject"
+
+
+class Outcome(models.Model):
+    """A decision chairs can give (Accept (oral), Accept (poster), Reject, ...),
+    with the mail its authors get when it is released."""
+
+    name = models.CharField(max_length=80, unique=True)
+    category = models.CharField(max_length=10, choices=OutcomeCategory.choices)
+    position = models.PositiveIntegerField(default=0)
+    mail_subject = models.CharField(max_length=300)
+    mail_body = models.TextField()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_accept(self) -> bool:
+        return self.category == OutcomeCategory.ACCEPT
+
+
 class Submission(models.Model):
     """A paper. Its number (#12) is its primary key: short, stable, never reused."""
 
@@ -40,6 +66,9 @@ class Submission(models.Model):
     deadline_extension = models.DateTimeField(
         null=True, blank=True, help_text="A chair's per-paper extension of the paper deadline."
     )
+    # The decision (HotCRP keeps it on the paper): embargoed until a chair releases it.
+    outcome = models.ForeignKey(Outcome, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision_released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -171,3 +200,34 @@ class PdfVersion(models.Model):
 
     def __str__(self):
         return f"#{self.submission_id} {self.kind} {self.sha256[:12]}"
+
+
+class DecisionChange(models.Model):
+    """Every change of a paper's decision: who, when, from what, to what, why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="decision_changes")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    old = models.CharField(max_length=80, blank=True)  # outcome names, so the log survives renamed outcomes
+    new = models.CharField(max_length=80, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"#{self.submission_id}: {self.old or 'none'} -> {self.new or 'none'}"
+
+
+class Tag(models.Model):
+    """A chair's label on a paper (#borderline, #discuss); chairs only."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="tags")
+    name = models.SlugField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "name"], name="unique_tag")]
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"#{self.submission_id} #{self.name}"

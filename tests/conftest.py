@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 from django.test import Client, override_settings
 
 from tests.factories import RoleFactory, UserFactory
+from tests.seeds import seed_migrated_defaults
 from workshop.celery import app as celery_app
 from workshop.selectors import workshop_current
 
@@ -64,13 +65,8 @@ def _seeded_defaults(request, django_db_blocker):
         "db", "transactional_db", "live_server", "django_db_setup"} & set(request.fixturenames)
     if uses_db:
         request.getfixturevalue("django_db_setup")  # the test database, never the real one
-        from reviews import defaults as review_defaults
-        from reviews.models import ReviewField
-        from workshop.services import workshop_seed_defaults
-
         with django_db_blocker.unblock():
-            workshop_seed_defaults()
-            review_defaults.seed(ReviewField)
+            seed_migrated_defaults()
 
 
 @pytest.fixture

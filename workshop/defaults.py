@@ -69,6 +69,31 @@ WORKSHOP = {
 }
 
 
+MAIL_TEMPLATES = {
+    "assignment": (
+        "Please review #{number}: {title}",
+        "Dear {reviewer},\n\nYou are assigned to review paper #{number}, \"{title}\", for {workshop}. "
+        "Reviews are due {review_deadline}.\n\nYour review form: {link}\n\nThank you!\nThe program chairs\n",
+    ),
+    "reminder": (
+        "Reminder: your review of #{number} is due {review_deadline}",
+        "Dear {reviewer},\n\nYour review of paper #{number}, \"{title}\", is not submitted yet. Reviews for "
+        "{workshop} are due {review_deadline}.\n\nYour review form: {link}\n\nThank you!\nThe program chairs\n",
+    ),
+    "response-open": (
+        "Respond to the reviews of #{number}: {title}",
+        "Dear authors,\n\nThe reviews of your paper #{number}, \"{title}\", are below. You may send the "
+        "program committee one response, until {response_closes}:\n{link}\n\n{reviews}\n\nThe program "
+        "chairs of {workshop}\n",
+    ),
+}
+
+
+def seed_mail_templates(template_model) -> None:
+    for key, (subject, body) in MAIL_TEMPLATES.items():
+        template_model.objects.get_or_create(key=key, defaults={"subject": subject, "body": body})
+
+
 def seed(workshop_model, topic_model, term_model):
     """Create the workshop, topics and vocabularies where missing. Takes the
     model classes so the data migration can pass its historical models."""

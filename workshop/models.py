@@ -159,6 +159,17 @@ class Workshop(models.Model):
         default="after_own",
     )
     reviews_per_paper = models.PositiveIntegerField(default=3)
+    pc_sees_decisions = models.BooleanField(
+        "PC members see decisions before they are released", default=False,
+        help_text="Off: only chairs see decisions until they are released to the authors.",
+    )
+    response_word_limit = models.PositiveIntegerField("author response word limit", default=500)
+    reminder_days_before = models.PositiveIntegerField(
+        "automatic review reminders, days before the review deadline", null=True, blank=True,
+        help_text="Reviewers with unfinished reviews are reminded daily from this many days before the review "
+        "deadline. Leave empty for no automatic reminders.",
+    )
+    response_mail_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     statement_word_limit = models.PositiveIntegerField(
         default=400, help_text="For each of the attack model and relationship-to-security statements."
     )
@@ -238,6 +249,35 @@ class Role(models.Model):
         return f"{self.user} ({self.get_name_display()})"
 
 
+class MailTemplate(models.Model):
+    """A mail text chairs edit, with {placeholders} (see workshop/mailtext.py).
+    The decision mails' texts live on their outcomes instead."""
+
+    key = models.SlugField(max_length=40, unique=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+
+    def __str__(self):
+        return self.key
+
+
+class MailBatch(models.Model):
+    """Mails sent as one action (a release, reminders, a message to authors), so
+    the chair who sent them can watch them go out."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    label = models.CharField(max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.label
+
+
 class MailStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     QUEUED = "queued", "Queued"
@@ -255,6 +295,7 @@ class OutgoingMail(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     paper_number = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    batch = models.ForeignKey(MailBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="mails")
     recipient = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()

@@ -50,6 +50,8 @@ from django.db import connection, models
 from django.db.backends.signals import connection_created
 from django.test import Client
 
+from tests.seeds import seed_migrated_defaults
+
 # Both worlds live at this instant (the clock does not tick), so every
 # auto_now, "3 days left" and "late" is computed alike in both.
 FROZEN_AT = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
@@ -74,12 +76,9 @@ Url = str | Callable[[dict], str]
 
 def reset_database() -> None:
     """Empty every table, restart the id sequences, and put back what the
-    migrations seed (the workshop, its topics and vocabularies, the review form)
+    migrations seed (the workshop, its topics and vocabularies, the review form,
+    the outcomes and mail templates)
     and the Site row allauth needs."""
-    from reviews import defaults as review_defaults
-    from reviews.models import ReviewField
-    from workshop.services import workshop_seed_defaults
-
     tables = [t for t in connection.introspection.django_table_names(only_existing=True, include_views=False)
               if t not in _KEEP_TABLES]
     if connection.vendor == "postgresql":
@@ -93,8 +92,7 @@ def reset_database() -> None:
         statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
     connection.ops.execute_sql_flush(statements)
     create_default_site(apps.get_app_config("sites"), verbosity=0)
-    workshop_seed_defaults()
-    review_defaults.seed(ReviewField)
+    seed_migrated_defaults()
     # What a world left in a process-local cache goes too. A shared cache (Redis,
     # also the Celery broker) is not wiped: nothing the crawl reads is cached there.
     if isinstance(caches["default"], LocMemCache):
