@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db.models import Q
 
 from workshop.models import AnonymityMode, Phase, RoleName
-from workshop.phases import phase_at
+from workshop.phases import phase_at, response_window_open
 from workshop.selectors import role_names_of
 
 
@@ -265,8 +265,8 @@ def can_review(user, submission) -> bool:
 def review_edit_refusal(user, submission, workshop) -> str | None:
     if not can_review(user, submission):
         return "You are not assigned to review this paper."
-    if workshop.decisions_released:
-        return "Decisions are released; reviews can no longer be changed."
+    if decision_released(submission):
+        return "The decision on this paper is released; its reviews can no longer be changed."
     return None
 
 
@@ -283,7 +283,9 @@ def can_view_reviews(user, submission, *, workshop) -> bool:
 
 
 def can_view_reviews_as_author(user, submission, *, workshop) -> bool:
-    return is_author(user, submission) and workshop.decisions_released
+    """Authors read the author-visible parts of the reviews, without names,
+    during the response window and once their paper's decision is released."""
+    return is_author(user, submission) and (decision_released(submission) or response_window_open(workshop))
 
 
 def visible_field_levels(user, submission, *, workshop) -> set[str]:
@@ -358,3 +360,90 @@ def can_view_assignment_run(user, run) -> bool:
     """A chair sees only their own automatic-assignment runs: another chair's
     run may cover papers this one is conflicted with."""
     return is_chair(user) and run.created_by_id == user.pk
+
+
+# --- Decisions ----------------------------------------------------------------------
+# A decision is embargoed: until a chair releases it, nothing about it may reach
+# the authors (no page, badge, count, ordering, mail, status code or file
+# differs), and the PC sees it only if the chairs said so.
+
+
+def decision_released(submission) -> bool:
+    return submission.decision_released_at is not None
+
+
+def can_decide(user, submission) -> bool:
+    return can_manage_submission(user, submission)
+
+
+def can_view_decision(user, submission, *, workshop) -> bool:
+    if is_author(user, submission):
+        return decision_released(submission)
+    if can_manage_submission(user, submission):
+        return True
+    return (workshop.pc_sees_decisions and is_pc_member(user)
+            and can_view_submission(user, submission, phase=phase_at(workshop)))
+
+
+def can_view_tags(user, submission) -> bool:
+    """Tags are the chairs' own labels."""
+    return can_manage_submission(user, submission)
+
+
+def can_release_decisions(user) -> bool:
+    return is_chair(user)
+
+
+def can_send_reminders(user) -> bool:
+    return is_chair(user)
+
+
+def can_view_paper_table(user) -> bool:
+    return is_chair(user)
+
+
+# --- Discussion lead, meta-review and author response ---------------------------------
+
+
+def can_name_lead(user, submission) -> bool:
+    return can_manage_assignments(user, submission)
+
+
+def lead_refusal(*, submission, lead) -> str | None:
+    """A discussion lead is one of the paper's unconflicted reviewers."""
+    if not is_assigned(lead, submission):
+        return f"{lead.full_name} does not review #{submission.pk}."
+    return assignment_refusal(submission=submission, reviewer=lead)
+
+
+def can_write_meta_review(user, submission, meta_review) -> bool:
+    """The lead (while they may review the paper) or a managing chair, until release."""
+    if decision_released(submission):
+        return False
+    if can_manage_submission(user, submission):
+        return True
+    return meta_review is not None and meta_review.lead_id == user.pk and can_review(user, submission)
+
+
+def meta_review_parts_visible(user, submission, *, workshop) -> set[str]:
+    """"pc" (the PC-only part) and/or "authors" (the part mailed with the decision)."""
+    if can_view_discussion(user, submission, workshop=workshop):
+        return {"authors", "pc"}
+    if is_author(user, submission) and decision_released(submission):
+        return {"authors"}
+    return set()
+
+
+def response_refusal(user, submission, workshop, *, now) -> str | None:
+    """Why `user` may not write the authors' response now, or None."""
+    if not is_author(user, submission):
+        return "Only the paper's authors can respond to its reviews."
+    if submission.withdrawn_at is not None:
+        return "This paper is withdrawn."
+    if not response_window_open(workshop, now):
+        return "The author response period is closed."
+    return None
+
+
+def can_view_response(user, submission, *, workshop) -> bool:
+    return is_author(user, submission) or can_view_discussion(user, submission, workshop=workshop)

@@ -17,7 +17,7 @@ from reviews import auto
 from reviews import services as review_services
 from reviews.models import Assignment, AssignmentRun, Bid, Comment, Review, ReviewField, ReviewStatus, RunStatus
 from submissions import services as submission_services
-from submissions.models import Author, Conflict, Submission
+from submissions.models import Author, Conflict, Outcome, Submission
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from tests.leaks.two_worlds import FROZEN_AT, assert_no_differences, compare_worlds
 from tests.submissions import pdf_corpus
@@ -133,6 +133,7 @@ def base_world(options: Base) -> dict:
     if options.decisions_released:
         workshop.decisions_released = True
         workshop.save()
+        Submission.objects.update(outcome=Outcome.objects.get(name="Accept (poster)"), decision_released_at=NOW)
     world.update(paper=paper, other=other, workshop=workshop)
     return world
 

@@ -60,3 +60,13 @@ def pc_world(reviewing_workshop):
         Assignment.objects.create(submission=paper, reviewer=people[name])
     submitted_review(paper, people["reviewer_after"])
     return people, with_related(Submission.objects.filter(pk=paper.pk)).get()
+
+
+def release_decision(paper, outcome_name="Accept (poster)"):
+    """The chairs decided this paper and released the decision."""
+    from submissions.models import Outcome
+
+    outcome = Outcome.objects.get(name=outcome_name)
+    Submission.objects.filter(pk=paper.pk).update(outcome=outcome, decision_released_at=timezone.now())
+    paper.outcome, paper.decision_released_at = outcome, timezone.now()
+    return paper

@@ -3,7 +3,7 @@
 import pytest
 
 from reviews.models import Comment
-from tests.reviews.conftest import PERSONAS
+from tests.reviews.conftest import PERSONAS, release_decision
 from workshop import policy
 from workshop.models import Phase
 
@@ -74,7 +74,7 @@ def test_authors_see_reviews_only_after_release_and_never_names_or_pc_fields(pc_
     people, paper = pc_world
 
     before = policy.visible_field_levels(people["author"], paper, workshop=workshop)
-    workshop.decisions_released = True
+    release_decision(paper)
     after = policy.visible_field_levels(people["author"], paper, workshop=workshop)
 
     assert (before, after) == (set(), {"authors"})

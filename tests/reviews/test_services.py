@@ -6,7 +6,7 @@ from reviews.models import Assignment, Bid, Invitation, Review, ReviewVersion
 from reviews.selectors import bidding_rows, review_fields
 from submissions.models import Conflict
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
-from tests.reviews.conftest import FULL_REVIEW
+from tests.reviews.conftest import FULL_REVIEW, release_decision
 from workshop.models import OutgoingMail, Role
 
 
@@ -222,12 +222,12 @@ def test_review_with_an_invalid_score_is_refused(pc_world, workshop):
 @pytest.mark.django_db
 def test_reviews_are_frozen_once_decisions_are_released(pc_world, workshop):
     people, paper = pc_world
-    workshop.decisions_released = True
+    release_decision(paper)
     with pytest.raises(services.Refused) as refused:
         services.review_save(submission=paper, by=people["reviewer_after"], values=FULL_REVIEW,
                              expected_version=0, submit=False, workshop=workshop, fields=review_fields())
 
-    assert refused.value.message == "Decisions are released; reviews can no longer be changed."
+    assert refused.value.message == "The decision on this paper is released; its reviews can no longer be changed."
 
 
 @pytest.mark.django_db

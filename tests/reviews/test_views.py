@@ -8,7 +8,7 @@ from reviews.models import Assignment, Bid, Review
 from reviews.services import assignments_preview
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from tests.pages import without_tokens
-from tests.reviews.conftest import FULL_REVIEW, submitted_review
+from tests.reviews.conftest import FULL_REVIEW, release_decision, submitted_review
 
 
 def _strip_tokens(html: str) -> str:
@@ -51,8 +51,7 @@ def test_reviewer_sees_other_reviews_only_after_submitting(client_for, pc_world)
 @pytest.mark.django_db
 def test_author_sees_released_reviews_without_names_or_pc_fields(client_for, pc_world, workshop):
     people, paper = pc_world
-    workshop.decisions_released = True
-    workshop.save()
+    release_decision(paper)
 
     page = client_for(people["author"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
 
@@ -462,8 +461,7 @@ def test_author_never_learns_which_review_was_late(client_for, pc_world, worksho
     """Issue 9, item 25: lateness is PC-internal."""
     people, paper = pc_world
     Review.objects.filter(reviewer=people["reviewer_after"]).update(is_late=True)
-    workshop.decisions_released = True
-    workshop.save()
+    release_decision(paper)
 
     author_page = client_for(people["author"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
     chair_page = client_for(people["chair"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
