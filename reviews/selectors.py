@@ -75,8 +75,18 @@ def reviews_visible_to(*, user, submission, workshop) -> list[ReviewView]:
     levels = policy.visible_field_levels(user, submission, workshop=workshop)
     if not levels:
         return []
-    show_names = policy.can_view_reviewer_identity(user, submission, workshop=workshop)
-    show_lateness = policy.can_view_reviews(user, submission, workshop=workshop)
+    return _review_views(submission, levels=levels,
+                         show_names=policy.can_view_reviewer_identity(user, submission, workshop=workshop),
+                         show_lateness=policy.can_view_reviews(user, submission, workshop=workshop))
+
+
+def reviews_for_authors(*, submission) -> list[ReviewView]:
+    """The reviews as authors get them (in the decision mail, for instance):
+    author-visible fields only, no names, no lateness."""
+    return _review_views(submission, levels={"authors"}, show_names=False, show_lateness=False)
+
+
+def _review_views(submission, *, levels: set[str], show_names: bool, show_lateness: bool) -> list[ReviewView]:
     fields = [f for f in review_fields() if f.visibility in levels]
     reviews = _submitted_in_order(submission)
     reviewers = {u.pk: u for u in User.objects.filter(pk__in=[r.reviewer_id for r in reviews])} if show_names else {}

@@ -9,3 +9,18 @@ def assignment_run_task(run_id: int) -> None:
     from reviews.auto import run_execute
 
     run_execute(run_id=run_id)
+
+
+@shared_task(name="reviews.tasks.reminders_task")
+def reminders_task() -> int:
+    from reviews.services import reminders_automatic
+
+    batch = reminders_automatic()
+    return batch.mails.count() if batch else 0
+
+
+@shared_task(name="reviews.tasks.response_open_task")
+def response_open_task() -> int:
+    from reviews.services import response_open_mails
+
+    return response_open_mails()

@@ -9,7 +9,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from submissions.models import Author, Conflict, ConflictSource, PdfKind, PdfVersion, Submission
+from submissions.models import (
+    Author,
+    Conflict,
+    ConflictSource,
+    DecisionChange,
+    Outcome,
+    PdfKind,
+    PdfVersion,
+    Submission,
+    Tag,
+)
 from submissions.pdf import check_pdf
 from workshop import policy
 from workshop.errors import Refused
@@ -179,3 +189,45 @@ def extension_grant(*, submission: Submission, until: datetime | None, by: User)
     if not policy.can_manage_submission(by, submission):
         raise Refused("You cannot manage this paper.")
     Submission.objects.filter(pk=submission.pk).update(deadline_extension=until)
+
+
+# --- Decisions and tags -------------------------------------------------------------
+
+
+def decision_record(*, submission: Submission, outcome: Outcome | None, by: User, note: str = "") -> bool:
+    """Set (or clear, with None) the paper's decision, logged. A released
+    decision that changes goes back under embargo: the authors hear of the
+    new one only when a chair releases it. Returns whether anything changed."""
+    if not policy.can_decide(by, submission):
+        raise Refused(f"You cannot decide on #{submission.pk}.")
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().select_related("outcome").get(pk=submission.pk)
+        if current.outcome_id == (outcome.pk if outcome else None):
+            return False
+        Submission.objects.filter(pk=submission.pk).update(outcome=outcome, decision_released_at=None)
+        DecisionChange.objects.create(submission=submission, by=by, note=note.strip(),
+                                      old=current.outcome.name if current.outcome else "",
+                                      new=outcome.name if outcome else "")
+    submission.outcome, submission.decision_released_at = outcome, None
+    return True
+
+
+def decisions_record(*, submissions: list[Submission], outcome: Outcome | None, by: User,
+                     note: str = "") -> int:
+    """The same decision for many papers, in one transaction; returns how many changed."""
+    with transaction.atomic():
+        return sum(decision_record(submission=s, outcome=outcome, by=by, note=note) for s in submissions)
+
+
+def tags_change(*, submissions: list[Submission], add: list[str], remove: list[str], by: User) -> int:
+    """Add and remove chair tags on papers; returns how many tags changed."""
+    for submission in submissions:
+        if not policy.can_view_tags(by, submission):
+            raise Refused(f"You cannot tag #{submission.pk}.")
+    changed = 0
+    with transaction.atomic():
+        for submission in submissions:
+            for name in add:
+                changed += Tag.objects.get_or_create(submission=submission, name=name)[1]
+            changed += Tag.objects.filter(submission=submission, name__in=remove).delete()[0]
+    return changed

@@ -19,7 +19,7 @@ from django.db.models import F, Model
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from workshop.models import MailStatus, OutgoingMail
+from workshop.models import MailBatch, MailStatus, OutgoingMail
 from workshop.selectors import workshop_current
 from workshop.tasks import mail_send_task
 
@@ -41,6 +41,15 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def subject_prefix() -> str:
+    return f"[{workshop_current().acronym}] "
+
+
+@transaction.atomic
+def mail_batch_create(*, label: str, by) -> MailBatch:
+    return MailBatch.objects.create(label=label, created_by=by)
+
+
 def mail_queue_template(*, to: str, template: str, context: dict, kind: str, paper: int | None = None,
                         related: Model | None = None) -> OutgoingMail:
     """The one way to write a mail: `<template>_subject.txt` and `<template>_body.txt`
@@ -50,7 +59,7 @@ def mail_queue_template(*, to: str, template: str, context: dict, kind: str, pap
     context = {"workshop": workshop, "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"{template}_subject.txt", context)
     body = render_to_string(f"{template}_body.txt", context)
-    return mail_queue(to=to, subject=f"[{workshop.acronym}] {subject}", body=body, kind=kind, paper=paper,
+    return mail_queue(to=to, subject=subject_prefix() + subject, body=body, kind=kind, paper=paper,
                       related=related)
 
 
@@ -63,11 +72,13 @@ def mail_queue(
     paper: int | None = None,
     html_body: str = "",
     related: Model | None = None,
+    batch: MailBatch | None = None,
 ) -> OutgoingMail:
     """`paper` is the number of the paper the mail is about (None for
     workshop-wide mail): the outbox shows it only to who may see that paper."""
     mail = OutgoingMail(
         recipient=to, subject=one_line(subject), body=body, html_body=html_body, kind=kind, paper_number=paper,
+        batch=batch,
     )
     if related is not None:
         mail.related = related

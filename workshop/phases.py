@@ -1,10 +1,11 @@
 """The one place that says which phase the workshop is in."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from workshop.models import Phase, Workshop
+from workshop.models import AOE, Phase, Workshop
 
 # (phase, date field that starts it), in order; a phase runs until the next one starts.
 _PHASE_STARTS = (
@@ -57,3 +58,14 @@ def upcoming_deadlines(workshop: Workshop, now: datetime | None = None) -> list[
     for row in rows:
         row["is_next"] = row is next_row
     return rows
+
+
+def zone_label(zone_name: str) -> str:
+    return "AoE" if zone_name == AOE else zone_name
+
+
+def format_moment(when: datetime | None, zone_name: str) -> str:
+    """A moment as every page and mail writes it: "Fri 5 Feb 2027, 23:59 AoE"."""
+    if when is None:
+        return "(not set)"
+    return f"{when.astimezone(ZoneInfo(zone_name)).strftime('%a %-d %b %Y, %H:%M')} {zone_label(zone_name)}"

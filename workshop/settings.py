@@ -125,6 +125,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "workshop.tasks.outbox_sweep", "schedule": 300.0},
+    # Both are idempotent (a review is reminded once a day; the response mail goes once).
+    "review-reminders": {"task": "reviews.tasks.reminders_task", "schedule": 3600.0},
+    "response-open-mail": {"task": "reviews.tasks.response_open_task", "schedule": 600.0},
 }
 
 # Mail

@@ -11,12 +11,14 @@ from django.urls import reverse
 from reviews.models import (
     Assignment,
 )
+from reviews.services.decisions import paper_values, template_mail
 from submissions.models import Submission
 from workshop import policy
 from workshop.csvio import csv_rows
 from workshop.errors import Refused
-from workshop.mail import absolute_url, mail_queue_template
+from workshop.mail import absolute_url
 from workshop.models import User
+from workshop.selectors import workshop_current
 
 # --- Assignments --------------------------------------------------------------------
 
@@ -33,11 +35,10 @@ def assignment_add(*, submission: Submission, reviewer: User, by: User) -> Assig
                 assignment = Assignment.objects.create(submission=submission, reviewer=reviewer, assigned_by=by)
         except IntegrityError:
             return Assignment.objects.get(submission=submission, reviewer=reviewer)
-        mail_queue_template(
-            to=reviewer.email, template="reviews/email/assignment", kind="pc:assignment", paper=submission.pk,
-            related=assignment, context={"submission": submission, "reviewer": reviewer,
-                                         "link": absolute_url(reverse("review_edit", args=[submission.pk]))},
-        )
+        values = paper_values(submission, workshop_current()) | {
+            "reviewer": reviewer.full_name, "link": absolute_url(reverse("review_edit", args=[submission.pk]))}
+        template_mail(key="assignment", to=reviewer.email, values=values, kind="pc:assignment",
+                      paper=submission.pk, related=assignment)
     return assignment
 
 

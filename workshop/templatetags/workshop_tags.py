@@ -5,13 +5,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from workshop.markdown import render_markdown
-from workshop.models import AOE
+from workshop.phases import format_moment, zone_label
 
 register = template.Library()
 
 
-def zone_label(zone_name: str) -> str:
-    return "AoE" if zone_name == AOE else zone_name
 
 
 @register.filter
@@ -25,12 +23,10 @@ def deadline(when, zone_name, countdown=False):
     into the viewer's local time (and a countdown where asked)."""
     if when is None:
         return "—"
-    local = when.astimezone(ZoneInfo(zone_name))
     return format_html(
-        '<span class="deadline"><span class="deadline-venue">{} {}</span> '
+        '<span class="deadline"><span class="deadline-venue">{}</span> '
         '<time datetime="{}" data-local-time{}></time></span>',
-        local.strftime("%a %-d %b %Y, %H:%M"),
-        zone_label(zone_name),
+        format_moment(when, zone_name),
         when.isoformat(),
         mark_safe(" data-countdown") if countdown else "",  # noqa: S308 - constant
     )
