@@ -21,10 +21,13 @@ class Histogram:
     height: int = 140
 
 
-def histogram(values: list[float], *, title: str, bins: list[float] | None = None, integer: bool = False) -> Histogram:
-    """Counts of `values` per bin, laid out for an SVG of fixed size."""
+def histogram(values: list[float], *, title: str, bins: list[float] | None = None, integer: bool = False,
+              scale: tuple[int, int] | None = None) -> Histogram:
+    """Counts of `values` per bin, laid out for an SVG of fixed size. With
+    `integer`, one bar per whole number (over `scale`, e.g. (1, 5), if given)."""
     if integer:
-        edges = list(range(int(min(values, default=0)), int(max(values, default=0)) + 2))
+        low, high = scale or (int(min(values, default=0)), int(max(values, default=0)))
+        edges = list(range(low, high + 2))
     else:
         low, high = min(values, default=0.0), max(values, default=1.0)
         high = high if high > low else low + 1
@@ -41,3 +44,55 @@ def histogram(values: list[float], *, title: str, bins: list[float] | None = Non
         for i, n in enumerate(counts)
     ]
     return Histogram(title=title, bars=bars, bar_width=max(width - 4, 1))
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """A cumulative count over days, with the target as a dashed line."""
+
+    title: str
+    points: str  # "x,y x,y ..." for <polyline>
+    target_y: float | None
+    labels: list[tuple[float, str]]  # (x, text) under the axis
+    summary: str  # for screen readers
+    width: int = 360
+    height: int = 140
+
+
+def cumulative(days: list[tuple[str, int]], *, title: str, target: int | None = None) -> LineChart:
+    """`days` is (label, count that day) in order; the line climbs to the running total."""
+    chart_height, left = 110, 4
+    total, running, top = 0, [], max(target or 0, sum(n for _, n in days), 1)
+    for _, count in days:
+        total += count
+        running.append(total)
+    step = (360 - 2 * left) / max(len(days) - 1, 1)
+    coords = [(left + i * step, chart_height - chart_height * n / top) for i, n in enumerate(running)]
+    if len(coords) == 1:
+        coords.append((360 - left, coords[0][1]))
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    every = max(1, len(days) // 4)
+    labels = [(left + i * step, label) for i, (label, _) in enumerate(days) if i % every == 0]
+    target_y = chart_height - chart_height * target / top if target else None
+    summary = f"{total} of {target} by {days[-1][0]}" if target and days else f"{total} in all"
+    return LineChart(title=title, points=points, target_y=target_y, labels=labels, summary=summary)
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    value: float
+
+
+def score_dots(values: list[float], *, low: float, high: float, width: int = 80, height: int = 18) -> list[Dot]:
+    """A paper's scores on the scale, equal scores stacked: a glance at agreement."""
+    span = (high - low) or 1
+    seen: dict[float, int] = {}
+    dots = []
+    for value in sorted(values):
+        stack = seen.get(value, 0)
+        seen[value] = stack + 1
+        x = 4 + (width - 8) * (min(max(value, low), high) - low) / span
+        dots.append(Dot(x=round(x, 1), y=round(height - 4 - 5 * stack, 1), value=value))
+    return dots

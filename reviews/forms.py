@@ -1,8 +1,9 @@
 from django import forms
 
 from reviews.models import FieldKind, FieldVisibility, Level, Preference, ReviewField
-from submissions.models import ConflictReason
-from workshop.models import RoleName, VocabularyKind
+from submissions.models import ConflictReason, Outcome
+from workshop import mailtext
+from workshop.models import MailTemplate, RoleName, VocabularyKind
 from workshop.selectors import pc_members, topics_ordered, vocabulary_by_kind
 from workshop.validators import SingleLineFields
 
@@ -190,3 +191,96 @@ class ConflictWaiveForm(forms.Form):
     conflict = forms.IntegerField(min_value=1, error_messages={
         "invalid": "That conflict does not exist any more; reload the page.",
         "required": "That conflict does not exist any more; reload the page."})
+
+
+def _check_placeholders(form, field: str, kind: str) -> None:
+    error = mailtext.placeholder_error(form.cleaned_data.get(field) or "", kind)
+    if error:
+        form.add_error(field, error)
+
+
+class OutcomeForm(SingleLineFields, forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["name", "category", "position", "mail_subject", "mail_body"]
+        widgets = {"mail_body": forms.Textarea(attrs={"rows": 8}),
+                   "position": forms.NumberInput(attrs={"class": "narrow"})}
+        labels = {"mail_subject": "Mail subject", "mail_body": "Mail to the authors"}
+
+    def clean(self):
+        data = super().clean()
+        for name in ("mail_subject", "mail_body"):
+            _check_placeholders(self, name, "decision")
+        return data
+
+
+OutcomeFormSet = forms.modelformset_factory(Outcome, form=OutcomeForm, extra=1, can_delete=True)
+
+
+class MailTemplateForm(SingleLineFields, forms.ModelForm):
+    class Meta:
+        model = MailTemplate
+        fields = ["subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def clean(self):
+        data = super().clean()
+        for name in ("subject", "body"):
+            _check_placeholders(self, name, self.instance.key)
+        return data
+
+
+MailTemplateFormSet = forms.modelformset_factory(MailTemplate, form=MailTemplateForm, extra=0)
+
+
+class ComposeForm(SingleLineFields, forms.Form):
+    """A message to the authors of chosen papers, one mail per author."""
+
+    subject = forms.CharField(max_length=250)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), max_length=20000, help_text=(
+        "Placeholders: " + ", ".join("{" + p + "}" for p in mailtext.PLACEHOLDERS["message"])))
+
+    def clean(self):
+        data = super().clean()
+        for name in ("subject", "body"):
+            _check_placeholders(self, name, "message")
+        return data
+
+
+class BulkForm(forms.Form):
+    action = forms.ChoiceField(choices=[("decide", "Decide"), ("tag", "Add tag"), ("untag", "Remove tag"),
+                                        ("mail", "Write to the authors")])
+    outcome = forms.ModelChoiceField(queryset=Outcome.objects.all(), required=False,
+                                     empty_label="No decision (clear it)")
+    note = forms.CharField(max_length=1000, required=False)
+    tag = forms.SlugField(max_length=40, required=False, error_messages={
+        "invalid": "A tag is one word: letters, digits, - and _."})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("tag", "untag") and not data.get("tag"):
+            self.add_error("tag", "Give the tag, e.g. discuss.")
+        return data
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ModelChoiceField(queryset=Outcome.objects.all(), required=False,
+                                     empty_label="No decision yet")
+    note = forms.CharField(max_length=1000, required=False, label="Note for the log (optional)")
+
+
+class MetaReviewForm(forms.Form):
+    author_text = forms.CharField(label="For the authors (mailed with the decision)", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 6, "data-markdown": "1"}), max_length=20000)
+    pc_text = forms.CharField(label="For the PC only", required=False,
+                              widget=forms.Textarea(attrs={"rows": 4, "data-markdown": "1"}), max_length=20000)
+
+
+class ResponseForm(forms.Form):
+    text = forms.CharField(label="Your response", widget=forms.Textarea(attrs={"rows": 12}), max_length=30000)
+
+    def __init__(self, *args, word_limit: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs["data-word-limit"] = word_limit
+        self.fields["text"].help_text = (f"At most {word_limit} words. Reviewers see it above the discussion; you "
+                                         "can change it until the response period closes.")

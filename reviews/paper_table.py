@@ -146,6 +146,7 @@ def _row(paper: dict, related: dict, outcome: Outcome | None, fields: list[Revie
     for f in fields:
         pairs = [(_number(values.get(f.key)), _number(values.get(WEIGHT_KEY)) or 1.0) for values in related["reviews"]]
         pairs = [(v, w) for v, w in pairs if v is not None]
+        pairs.sort()
         scores[f.key] = Scores(values=[v for v, _ in pairs], weights=[w for _, w in pairs])
     withdrawn = paper["withdrawn_at"] is not None
     status = SubmissionStatus.WITHDRAWN if withdrawn else (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import auto_views, views
+from reviews import auto_views, decision_views, views
 
 urlpatterns = [
     path("pc/", views.pc_home, name="pc_home"),
@@ -27,4 +27,17 @@ urlpatterns += [
     path("chair/assignments/auto/<int:pk>/discard/", auto_views.auto_discard, name="auto_discard"),
     path("chair/assignments/auto/<int:pk>/proposal.csv", auto_views.auto_run_csv, name="auto_run_csv"),
     path("chair/assignments.csv", auto_views.assignments_csv, name="assignments_csv"),
+]
+
+urlpatterns += [
+    path("chair/", decision_views.chair_dashboard, name="chair_dashboard"),
+    path("chair/papers/", decision_views.paper_table, name="paper_table"),
+    path("chair/papers/bulk/", decision_views.paper_table_bulk, name="paper_table_bulk"),
+    path("chair/submissions/", decision_views.chair_submissions, name="chair_submissions"),
+    path("chair/submissions.csv", decision_views.chair_submissions_csv, name="chair_submissions_csv"),
+    path("chair/decisions/release/", decision_views.release, name="release"),
+    path("chair/mail/compose/", decision_views.compose, name="compose"),
+    path("chair/mail/<uuid:public_id>/", decision_views.mail_batch, name="mail_batch"),
+    path("chair/reminders/", decision_views.reminders, name="reminders"),
+    path("chair/mail-texts/", decision_views.mail_templates, name="mail_templates"),
 ]

@@ -11,15 +11,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from submissions import selectors, services
 from submissions.forms import AuthorFormSet, ExtensionForm, PdfUploadForm, SubmissionForm, initial_for
-from submissions.models import SubmissionStatus
 from submissions.uploads import upload_limited
 from workshop import policy
-from workshop.csvio import csv_response
 from workshop.errors import Refused
-from workshop.http import int_or_none, require
-from workshop.models import VocabularyKind, VocabularyTerm
+from workshop.http import require
+from workshop.models import VocabularyKind
 from workshop.phases import upcoming_deadlines
-from workshop.selectors import pc_members, topics_ordered, workshop_current
+from workshop.selectors import pc_members, workshop_current
 
 
 def _next_deadline(workshop):
@@ -217,47 +215,6 @@ def submission_revive(request, number):
     return _author_action(request, number, services.submission_revive,
                           "Paper #{number} is back in the workshop.")
 
-
-
-def _chair_rows(request):
-    status = request.GET.get("status")
-    return selectors.submissions_for_chair(
-        user=request.user, topic=int_or_none(request.GET.get("topic")),
-        term=int_or_none(request.GET.get("term")),
-        status=status if status in SubmissionStatus.values else None,
-    )
-
-
-@require(policy.is_chair)
-def chair_list(request):
-    rows = _chair_rows(request)
-    return render(request, "submissions/chair_list.html", {
-        "rows": rows, "topics": topics_ordered(),
-        "terms": VocabularyTerm.objects.order_by("kind", "position"),
-        "statuses": SubmissionStatus.choices, "query": request.GET.urlencode(),
-        "filters": {k: request.GET.get(k, "") for k in ("topic", "term", "status")},
-    })
-
-
-@require(policy.is_chair)
-def chair_csv(request):
-    workshop = workshop_current()
-    return csv_response(
-        filename="submissions.csv",
-        header=["number", "title", "status", "authors", "topics", "threat_model", "pages", "sha256"],
-        rows=(_csv_row(request.user, row, workshop) for row in _chair_rows(request)),
-    )
-
-
-def _csv_row(user, row, workshop) -> list:
-    if row.viewer_conflicted:
-        return [row.pk, row.title, "conflict", "", "", "", "", ""]
-    pdf = row.current_pdf
-    authors = "; ".join(f"{a.name} <{a.email}>" for a in row.authors.all()) \
-        if policy.can_view_authors(user, row, workshop=workshop) else ""
-    return [row.pk, row.title, row.status, authors, "; ".join(t.name for t in row.topics.all()),
-            "; ".join(t.label for t in row.threat_terms.all()), pdf.page_count if pdf else "",
-            pdf.sha256 if pdf else ""]
 
 
 @require_POST

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews.demo.papers import load_demo_papers
-from reviews.demo.pc import load_demo_pc
+from reviews.demo.pc import load_demo_decisions, load_demo_pc
 from workshop.models import AOE, RoleName, Topic, User, Workshop
 from workshop.selectors import workshop_current
 from workshop.services import roles_set
@@ -30,7 +30,24 @@ PEOPLE = [
     ("pc4@westfield.example", "Paul Provable", "Westfield College", "westfield.example", {"pc"}),
     ("author@lakeside.example", "Ada Author", "Lakeside University", "lakeside.example", set()),
     ("coauthor@lakeside.example", "Chen Coauthor", "Lakeside University", "lakeside.example", set()),
+    ("bea@harbor.example", "Bea Backdoor", "Harbor University", "harbor.example", set()),
+    ("kai@ridge.example", "Kai Kernel", "Ridge Tech", "ridge.example", set()),
+    ("lin@meadow.example", "Lin Lattice", "Meadow Institute", "meadow.example", set()),
 ]
+
+# Papers, bids and reviews are made while submissions are open (through the same services
+# the pages use); then the dates move on to the author response period, and two papers
+# are decided, one of them released.
+OPEN_DATES = {
+    "submission_opens": -30, "abstract_deadline": 7, "paper_deadline": 14, "bidding_closes": 21,
+    "review_deadline": 42, "response_opens": 45, "response_closes": 49, "notification_date": 56,
+    "camera_ready_deadline": 70,
+}
+NOW_DATES = {
+    "submission_opens": -60, "abstract_deadline": -30, "paper_deadline": -23, "bidding_closes": -16,
+    "review_deadline": -2, "response_opens": -1, "response_closes": 4, "notification_date": 8,
+    "camera_ready_deadline": 25,
+}
 
 
 def parse_seed_cfp(markdown: str) -> tuple[str, list[str]]:
@@ -63,14 +80,7 @@ def load_demo() -> list[tuple[str, str]]:
     workshop.cfp_text = text
     workshop.venue = "Co-located with a major security conference"
     workshop.timezone = AOE
-    offsets = {
-        "submission_opens": -30, "abstract_deadline": 7, "paper_deadline": 14,
-        "bidding_closes": 21, "review_deadline": 42, "response_opens": 45,
-        "response_closes": 49, "notification_date": 56, "camera_ready_deadline": 70,
-    }
-    for field, days in offsets.items():
-        setattr(workshop, field, _at_midnight_aoe(days))
-    workshop.save()
+    _set_dates(workshop, OPEN_DATES)
 
     for position, name in enumerate(topics):
         Topic.objects.update_or_create(name=name, defaults={"position": position})
@@ -92,4 +102,13 @@ def load_demo() -> list[tuple[str, str]]:
 
     load_demo_papers(workshop)
     load_demo_pc(workshop)
+    _set_dates(workshop, NOW_DATES)
+    load_demo_decisions(workshop)
     return rows
+
+
+def _set_dates(workshop: Workshop, offsets: dict[str, int]) -> None:
+    for field, days in offsets.items():
+        setattr(workshop, field, _at_midnight_aoe(days))
+    workshop.reminder_days_before = 3
+    workshop.save()

@@ -38,6 +38,39 @@ PAPERS = [
 ]
 
 
+# More papers by other groups, so the paper table, search and plots have something to show:
+# (title, abstract, topic index, threat terms, author email).
+MORE_PAPERS = [
+    ("Membership Inference Against Federated Intrusion Detectors",
+     "Shared gradient updates reveal whether a host's traffic trained a federated detector.", 0,
+     {"phase": 3, "goal": 2, "knowledge": 1, "domain": 3, "contribution": 0}, "bea@harbor.example"),
+    ("A Threat Model for LLM-Assisted Phishing Triage",
+     "We define attacker goals and capabilities against language models that sort reported phishing mail.", 1,
+     {"phase": 1, "goal": 4, "knowledge": 2, "domain": 2, "contribution": 5}, "kai@ridge.example"),
+    ("Provable Defenses Against Patch Attacks on Malware Images",
+     "Derandomized smoothing certifies malware-image classifiers against byte patches of bounded size.", 6,
+     {"phase": 1, "goal": 4, "knowledge": 0, "domain": 4, "contribution": 2}, "lin@meadow.example"),
+    ("Fuzzing Tokenizers: Memory Bugs in ML Preprocessing Pipelines",
+     "Coverage-guided fuzzing of tokenizers used before text classifiers finds 14 memory-safety bugs.", 7,
+     {"phase": 4, "goal": 1, "knowledge": 0, "domain": 6, "contribution": 6}, "kai@ridge.example"),
+    ("Query-Efficient Extraction of Fraud Detection Models",
+     "A black-box attacker copies a bank's fraud model with $10^4$ queries by exploiting score rounding.", 4,
+     {"phase": 2, "goal": 3, "knowledge": 2, "domain": 5, "contribution": 0}, "bea@harbor.example"),
+    ("Clean-Label Poisoning of Network Intrusion Datasets",
+     "Correctly labelled but crafted flows poison intrusion datasets and hide a chosen scanner.", 2,
+     {"phase": 0, "goal": 0, "knowledge": 1, "domain": 3, "contribution": 0}, "lin@meadow.example"),
+    ("Universal Adversarial Perturbations for Speech Keyword Spotting",
+     "One inaudible perturbation makes wake-word detectors miss their keyword in 80% of clips.", 3,
+     {"phase": 1, "goal": 0, "knowledge": 0, "domain": 8, "contribution": 0}, "bea@harbor.example"),
+    ("On the Sample Complexity of Robust Spam Classification",
+     "Robust spam filters need $O(d/\\epsilon^2)$ more samples than standard ones; we show it is tight.", 5,
+     {"phase": 1, "goal": 0, "knowledge": 0, "domain": 0, "contribution": 3}, "kai@ridge.example"),
+    ("Prioritizing ML Misuse Risks with Attack Trees",
+     "Attack trees weighted by attacker cost rank misuse risks of deployed models for security teams.", 8,
+     {"phase": 4, "goal": 5, "knowledge": 3, "domain": 10, "contribution": 7}, "lin@meadow.example"),
+]
+
+
 def _demo_pdf(title: str, abstract: str) -> bytes:
     import weasyprint
 
@@ -74,4 +107,18 @@ def load_demo_papers(workshop) -> int:
         if spec["pdf"]:
             pdf_upload(submission=submission, by=author, data=_demo_pdf(spec["title"], spec["abstract"]),
                        filename="paper.pdf", workshop=workshop)
+    for title, abstract, topic, chosen, email in MORE_PAPERS:
+        if Submission.objects.filter(title=title).exists():
+            continue
+        writer = User.objects.get(email=email)
+        data = SubmissionData(
+            title=title, abstract=abstract, attack_model="See the threat model section of the paper.",
+            security_relationship="The attack (or defense) targets a deployed security system.",
+            artifact_url=f"https://example.org/{secrets.token_hex(3)}", will_open_source=True,
+            topics=[topics[topic]], threat_terms=[terms[kind][index] for kind, index in chosen.items()],
+            authors=[AuthorEntry(writer.full_name, writer.email, writer.affiliation)], conflicts={},
+        )
+        submission, _ = submission_create(by=writer, data=data, token=secrets.token_urlsafe(16), workshop=workshop)
+        pdf_upload(submission=submission, by=writer, data=_demo_pdf(title, abstract), filename="paper.pdf",
+                   workshop=workshop)
     return Submission.objects.count()

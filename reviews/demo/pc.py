@@ -1,12 +1,18 @@
 """Demo program-committee work: profiles, bids, assignments, reviews and a
 comment, made through the same services the pages use."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from reviews import services
 from reviews.models import Bid, Review
 from reviews.selectors import review_fields
-from submissions.models import Submission
+from submissions.models import Outcome, Submission
 from submissions.selectors import with_related
+from submissions.services import decision_record
 from workshop.models import Topic, User, VocabularyTerm
+from workshop.selectors import workshop_current
 
 PROFILES = {
     "pc1@northbridge.example": ("I study data poisoning and backdoors in learned detectors.", {2: 3, 0: 2}),
@@ -55,6 +61,59 @@ def load_demo_pc(workshop) -> None:
                              submit=submit, workshop=workshop, fields=fields)
     services.comment_add(submission=_fresh(first), by=chair, body="Two reviews agree; pc3, your view?",
                          chairs_only=False, workshop=workshop)
+    _more_reviews(workshop, chair, people, fields)
+
+
+# For the papers of the other groups: (paper index, reviewer, overall merit or None = not submitted yet).
+MORE_REVIEWS = [
+    (3, "pc3@eastwood.example", "4"), (3, "pc1@northbridge.example", "3"), (3, "pc4@westfield.example", "4"),
+    (4, "pc2@southgate.example", "3"), (4, "pc3@eastwood.example", "2"), (4, "pc1@northbridge.example", None),
+    (5, "pc4@westfield.example", "5"), (5, "pc2@southgate.example", "4"), (5, "pc1@northbridge.example", "4"),
+    (6, "pc1@northbridge.example", "2"), (6, "pc4@westfield.example", "1"), (6, "pc3@eastwood.example", "2"),
+    (7, "pc3@eastwood.example", "4"), (7, "pc1@northbridge.example", "5"), (7, "pc2@southgate.example", None),
+    (8, "pc1@northbridge.example", "5"), (8, "pc2@southgate.example", "4"), (8, "pc4@westfield.example", "3"),
+    (9, "pc2@southgate.example", "3"), (9, "pc4@westfield.example", "2"), (9, "pc3@eastwood.example", "5"),
+    (10, "pc4@westfield.example", "3"), (10, "pc3@eastwood.example", "3"), (10, "pc1@northbridge.example", None),
+    (11, "pc3@eastwood.example", "2"), (11, "pc2@southgate.example", "3"), (11, "pc4@westfield.example", "3"),
+]
+_WORDS = {"1": "Strong reject", "2": "Weak reject", "3": "Borderline", "4": "Weak accept", "5": "Strong accept"}
+
+
+def _more_reviews(workshop, chair, people, fields) -> None:
+    papers = list(Submission.objects.order_by("pk"))
+    for index, (paper_index, email, merit) in enumerate(MORE_REVIEWS):
+        paper = _fresh(papers[paper_index])
+        services.assignment_add(submission=paper, reviewer=people[email], by=chair)
+        if merit is None:
+            continue
+        values = {**REVIEW, "overall_merit": merit, "expertise": str(2 + index % 3),
+                  "threat_model": str(1 + index % 4), "reproducibility": str(1 + index % 3),
+                  "summary": f"{_WORDS[merit]}: {paper.title}.", "comments_for_pc": f"My score: {merit}."}
+        review = services.review_save(submission=_fresh(paper), by=people[email], values=values,
+                                      expected_version=0, submit=True, workshop=workshop, fields=fields)
+        # Spread the submissions over the last days, so the completion plot has a shape.
+        Review.objects.filter(pk=review.pk).update(submitted_at=timezone.now() - timedelta(days=12 - index // 3))
+
+
+def load_demo_decisions(workshop) -> None:
+    """Two decided papers, one of them released (with a meta-review), and an author response."""
+    if Submission.objects.filter(outcome__isnull=False).exists():
+        return
+    first, second = (_fresh(p) for p in Submission.objects.order_by("pk")[:2])
+    chair = User.objects.get(email="chair@example.org")
+    lead = User.objects.get(email="pc2@southgate.example")
+    services.lead_set(submission=first, lead=lead, by=chair)
+    services.meta_review_save(submission=first, by=lead, pc_text="We agree it is in scope and sound.",
+                              author_text="The PC liked the realistic attacker; please add a defense baseline.")
+    decision_record(submission=first, outcome=Outcome.objects.get(name="Accept (poster)"), by=chair,
+                    note="Unanimous after discussion.")
+    services.decisions_release(by=chair)
+    decision_record(submission=_fresh(second), outcome=Outcome.objects.get(name="Reject"), by=chair,
+                    note="Out of scope for this year.")
+    author = User.objects.get(email="author@lakeside.example")
+    services.response_save(submission=_fresh(second), by=author, workshop=workshop_current(),
+                           text="Thank you for the reviews. The certified radius holds for all edit operations; "
+                                "we will make the proof in Section 4 self-contained.")
 
 
 def _fresh(paper):

@@ -27,6 +27,7 @@ from reviews.services.committee import (
 from reviews.services.decisions import (
     ReleasePlan,
     author_reviews_text,
+    authors_message,
     decision_mail,
     decisions_release,
     paper_values,
@@ -39,7 +40,7 @@ from reviews.services.reviewing import comment_add, review_discard_changes, revi
 from workshop.errors import Refused
 
 __all__ = [
-    "BulkRow", "InvitationRow", "ReleasePlan", "Refused", "assignment_add", "author_reviews_text",
+    "BulkRow", "InvitationRow", "ReleasePlan", "Refused", "assignment_add", "author_reviews_text", "authors_message",
     "decision_mail", "decisions_release", "lead_set", "meta_review_save", "paper_values", "release_plan",
     "reminders_automatic", "reminders_send", "reminders_send_by_chair", "response_open_mails", "response_save",
     "template_mail", "unfinished_reviews", "word_count", "assignment_remove", "assignments_apply",

@@ -33,7 +33,18 @@
     if (first) first.focus();
   }
 
+  // "Select all shown": a header checkbox ticks every row's box of that name.
+  function bindSelectAll(box) {
+    const boxes = function () {
+      return box.form.querySelectorAll('input[type=checkbox][name="' + box.dataset.selectAll + '"]');
+    };
+    box.addEventListener("change", function () {
+      boxes().forEach(function (b) { b.checked = box.checked; });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-select-all]").forEach(bindSelectAll);
     document.querySelectorAll("textarea[data-word-limit]").forEach(bindWordCount);
     document.querySelectorAll("[data-add-form]").forEach(function (button) {
       button.addEventListener("click", function () { addForm(button); });

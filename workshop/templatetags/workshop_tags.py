@@ -49,3 +49,21 @@ def timestamp(context, when):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def column_pairs(spec: str) -> list[tuple[str, str]]:
+    """"number:#,title:Title" -> [("number", "#"), ("title", "Title")], for table headers."""
+    return [tuple(item.split(":", 1)) for item in spec.split(",")]
+
+
+@register.filter
+def short_label(label: str) -> str:
+    """A vocabulary label without its explanation: "Gray-box (architecture ...)" -> "Gray-box"."""
+    return label.split(" (", 1)[0].strip()
+
+
+@register.filter
+def key_abbreviation(key: str) -> str:
+    """overall_merit -> OveMer: short column heads that are also search keywords."""
+    return "".join(word[:3].capitalize() for word in key.split("_"))

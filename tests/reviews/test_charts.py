@@ -1,0 +1,24 @@
+from reviews.charts import cumulative, score_dots
+
+
+def test_cumulative_line_climbs_to_the_running_total_under_the_target():
+    chart = cumulative([("1 Jan", 1), ("2 Jan", 0), ("3 Jan", 2)], title="Reviews", target=6)
+
+    ys = [float(p.split(",")[1]) for p in chart.points.split()]
+    assert ys == sorted(ys, reverse=True)  # never goes down the page
+    assert chart.summary == "3 of 6 by 3 Jan"
+    assert chart.target_y == 0.0
+
+
+def test_cumulative_of_one_day_is_a_flat_line():
+    chart = cumulative([("1 Jan", 2)], title="Reviews")
+
+    assert len(chart.points.split()) == 2
+
+
+def test_score_dots_stack_equal_scores_and_spread_the_scale():
+    dots = score_dots([4, 2, 4], low=1, high=5)
+
+    assert [d.value for d in dots] == [2, 4, 4]
+    assert dots[1].x == dots[2].x and dots[2].y < dots[1].y
+    assert dots[0].x < dots[1].x
