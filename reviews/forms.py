@@ -263,12 +263,6 @@ class BulkForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
-    outcome = forms.ModelChoiceField(queryset=Outcome.objects.all(), required=False,
-                                     empty_label="No decision yet")
-    note = forms.CharField(max_length=1000, required=False, label="Note for the log (optional)")
-
-
 class MetaReviewForm(forms.Form):
     author_text = forms.CharField(label="For the authors (mailed with the decision)", required=False,
                                   widget=forms.Textarea(attrs={"rows": 6, "data-markdown": "1"}), max_length=20000)

@@ -4,7 +4,18 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 
-from reviews.models import Assignment, Bid, Comment, Invitation, Review, ReviewField, ReviewStatus, TopicExpertise
+from reviews.models import (
+    Assignment,
+    AuthorResponse,
+    Bid,
+    Comment,
+    Invitation,
+    MetaReview,
+    Review,
+    ReviewField,
+    ReviewStatus,
+    TopicExpertise,
+)
 from submissions.models import Conflict, Submission
 from submissions.selectors import conflicted_numbers, with_related
 from workshop import policy
@@ -183,3 +194,17 @@ def submitted_reviews_missing_required() -> dict[str, int]:
             if not str(values.get(field.key, "")).strip():
                 counts[field.label] = counts.get(field.label, 0) + 1
     return counts
+
+
+def meta_review_of(*, submission) -> MetaReview | None:
+    return MetaReview.objects.select_related("lead").filter(submission=submission).first()
+
+
+def response_of(*, submission) -> AuthorResponse | None:
+    return AuthorResponse.objects.filter(submission=submission).first()
+
+
+def lead_choices(*, submission) -> list[User]:
+    """The paper's reviewers who could lead its discussion."""
+    return [a.reviewer for a in submission.assignments.select_related("reviewer").order_by("reviewer__full_name")
+            if policy.lead_refusal(submission=submission, lead=a.reviewer) is None]

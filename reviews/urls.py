@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import auto_views, decision_views, views
+from reviews import auto_views, decision_views, discussion_views, views
 
 urlpatterns = [
     path("pc/", views.pc_home, name="pc_home"),
@@ -40,4 +40,10 @@ urlpatterns += [
     path("chair/mail/<uuid:public_id>/", decision_views.mail_batch, name="mail_batch"),
     path("chair/reminders/", decision_views.reminders, name="reminders"),
     path("chair/mail-texts/", decision_views.mail_templates, name="mail_templates"),
+]
+
+urlpatterns += [
+    path("submissions/<int:number>/lead/", discussion_views.lead_set, name="lead_set"),
+    path("submissions/<int:number>/meta-review/", discussion_views.meta_review, name="meta_review"),
+    path("submissions/<int:number>/response/", discussion_views.author_response, name="author_response"),
 ]

@@ -6,7 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
-from submissions.models import ConflictReason
+from submissions.models import ConflictReason, Outcome
 from submissions.services import AuthorEntry, SubmissionData
 from workshop.models import VocabularyKind
 from workshop.orcid import normalize_orcid, validate_orcid
@@ -190,3 +190,8 @@ class ExtensionForm(forms.Form):
         if until is None or not now - timedelta(days=365) <= until <= now + timedelta(days=2 * 365):
             raise forms.ValidationError("An extension must be a date within two years from today.")
         return until
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ModelChoiceField(queryset=Outcome.objects.all(), required=False, empty_label="No decision yet")
+    note = forms.CharField(max_length=1000, required=False, label="Note for the log (optional)")

@@ -99,3 +99,11 @@ def conflicts_visible_to(*, user, submission) -> list | None:
     if policy.is_author(user, submission):
         return list(conflicts.filter(source=ConflictSource.AUTHOR))
     return None
+
+
+def decision_log(*, submission) -> list:
+    return list(submission.decision_changes.select_related("by"))
+
+
+def tags_of(*, submission) -> list[str]:
+    return list(submission.tags.values_list("name", flat=True))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("submissions/<int:number>/withdraw/", views.submission_withdraw, name="submission_withdraw"),
     path("submissions/<int:number>/revive/", views.submission_revive, name="submission_revive"),
     path("submissions/<int:number>/extension/", views.extension_set, name="submission_extension"),
+    path("submissions/<int:number>/decision/", views.decision_set, name="decision_set"),
     path("chair/outbox/", outbox_views.outbox, name="outbox"),
     path("chair/outbox/<uuid:public_id>/", outbox_views.outbox_detail, name="outbox_detail"),
     path("chair/outbox/<uuid:public_id>/retry/", outbox_views.outbox_retry, name="outbox_retry"),

@@ -10,7 +10,14 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from submissions import selectors, services
-from submissions.forms import AuthorFormSet, ExtensionForm, PdfUploadForm, SubmissionForm, initial_for
+from submissions.forms import (
+    AuthorFormSet,
+    DecisionForm,
+    ExtensionForm,
+    PdfUploadForm,
+    SubmissionForm,
+    initial_for,
+)
 from submissions.uploads import upload_limited
 from workshop import policy
 from workshop.errors import Refused
@@ -92,6 +99,11 @@ def _detail_context(request, workshop, submission, upload_form=None):
         "upload_form": upload_form or PdfUploadForm(),
         "deadline": policy.paper_deadline_for(workshop, submission),
         "can_review": policy.can_review(user, submission),
+        "shown_outcome": submission.outcome if policy.can_view_decision(user, submission, workshop=workshop) else None,
+        "can_decide": policy.can_decide(user, submission),
+        "decision_form": DecisionForm(initial={"outcome": submission.outcome_id}),
+        "decision_log": selectors.decision_log(submission=submission) if policy.can_decide(user, submission) else [],
+        "tags": selectors.tags_of(submission=submission) if policy.can_view_tags(user, submission) else [],
         "terms": sorted(submission.threat_terms.all(),
                         key=lambda t: (VocabularyKind.values.index(t.kind), t.position)),
     }
@@ -232,4 +244,26 @@ def extension_set(request, number):
         messages.success(request, "Extension saved." if until else "Extension removed.")
     except Refused as refused:
         messages.error(request, refused.message)
+    return redirect("submission_detail", number=submission.pk)
+
+
+@require_POST
+@login_required
+def decision_set(request, number):
+    workshop = workshop_current()
+    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+    if not policy.can_decide(request.user, submission):
+        raise Http404("No such paper")
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            changed = services.decision_record(submission=submission, outcome=form.cleaned_data["outcome"],
+                                               by=request.user, note=form.cleaned_data["note"])
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            if changed:
+                messages.success(request, "Decision saved. The authors see it only once you release decisions.")
+    else:
+        messages.error(request, "Choose one of the outcomes.")
     return redirect("submission_detail", number=submission.pk)

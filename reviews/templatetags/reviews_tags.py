@@ -2,6 +2,7 @@
 `submissions` never imports `reviews`, its template asks for this part."""
 
 from django import template
+from django.utils import timezone
 
 from reviews import selectors
 from workshop import policy
@@ -13,10 +14,21 @@ register = template.Library()
 def paper_reviews(context, submission):
     request, workshop = context["request"], context["workshop"]
     user = request.user
+    meta = selectors.meta_review_of(submission=submission)
+    parts = policy.meta_review_parts_visible(user, submission, workshop=workshop)
     return {
         "request": request, "csrf_token": context.get("csrf_token"), "submission": submission, "workshop": workshop,
         "reviews": selectors.reviews_visible_to(user=user, submission=submission, workshop=workshop),
         "comments": selectors.comments_visible_to(user=user, submission=submission, workshop=workshop),
         "can_discuss": policy.can_view_discussion(user, submission, workshop=workshop),
         "is_chair": policy.is_chair(user),
+        "meta": meta if meta and meta.is_written and parts else None, "meta_parts": parts,
+        "can_write_meta": policy.can_write_meta_review(user, submission, meta),
+        "can_name_lead": policy.can_name_lead(user, submission),
+        "lead": meta.lead if meta and policy.can_view_discussion(user, submission, workshop=workshop) else None,
+        "lead_choices": selectors.lead_choices(submission=submission) if policy.can_name_lead(user, submission)
+        else [],
+        "response": selectors.response_of(submission=submission)
+        if policy.can_view_response(user, submission, workshop=workshop) else None,
+        "response_open": policy.response_refusal(user, submission, workshop, now=timezone.now()) is None,
     }

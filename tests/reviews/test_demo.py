@@ -1,7 +1,7 @@
 import pytest
 
 from reviews.demo.loader import load_demo, parse_seed_cfp
-from reviews.models import Assignment, Bid, Review
+from reviews.models import Assignment, AuthorResponse, Bid, MetaReview, Review
 from submissions.models import PdfVersion, Submission
 from workshop.models import Role, Topic, Workshop
 
@@ -27,7 +27,10 @@ def test_load_demo_twice_gives_one_complete_demo(settings, tmp_path):
     assert Topic.objects.count() == 9
     assert "science of security for machine" in Workshop.objects.get().cfp_text.replace("\n", " ")
     assert Role.objects.filter(name="chair").count() == 1
-    assert Submission.objects.count() == 3
-    assert PdfVersion.objects.count() == 2
-    assert (Bid.objects.count(), Assignment.objects.count()) == (6, 4)
-    assert sorted(Review.objects.values_list("status", flat=True)) == ["draft", "submitted", "submitted"]
+    assert Submission.objects.count() == 12
+    assert PdfVersion.objects.count() == 11
+    assert (Bid.objects.count(), Assignment.objects.count()) == (6, 31)
+    assert sorted(Review.objects.values_list("status", flat=True)) == ["draft"] + ["submitted"] * 25
+    decided = Submission.objects.filter(outcome__isnull=False)
+    assert (decided.count(), decided.filter(decision_released_at__isnull=False).count()) == (2, 1)
+    assert AuthorResponse.objects.count() == MetaReview.objects.count() == 1
