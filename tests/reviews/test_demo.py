@@ -30,7 +30,7 @@ def test_load_demo_twice_gives_one_complete_demo(settings, tmp_path):
     assert Submission.objects.count() == 12
     assert PdfVersion.objects.count() == 11
     assert (Bid.objects.count(), Assignment.objects.count()) == (6, 31)
-    assert sorted(Review.objects.values_list("status", flat=True)) == ["draft"] + ["submitted"] * 25
+    assert sorted(Review.objects.values_list("status", flat=True)) == ["draft"] + ["submitted"] * 26
     decided = Submission.objects.filter(outcome__isnull=False)
     assert (decided.count(), decided.filter(decision_released_at__isnull=False).count()) == (2, 1)
     assert AuthorResponse.objects.count() == MetaReview.objects.count() == 1
