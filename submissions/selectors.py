@@ -30,7 +30,10 @@ def submissions_of_author(*, user) -> list[Submission]:
     ids = Submission.objects.filter(
         Q(created_by=user) | Q(authors__email__iexact=user.email)
     ).values("pk")
-    return list(with_related(Submission.objects.filter(pk__in=ids)).order_by("pk"))
+    papers = list(with_related(Submission.objects.filter(pk__in=ids).select_related("outcome")).order_by("pk"))
+    for paper in papers:  # the decision only once released: before that, nothing differs
+        paper.shown_outcome = paper.outcome if policy.decision_released(paper) else None
+    return papers
 
 
 def submission_visible_or_404(*, user, number: int, workshop) -> Submission:
