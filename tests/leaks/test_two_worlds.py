@@ -7,6 +7,7 @@ strict xfails: when one is fixed its case passes, the strict xfail fails, and
 the marker comes off.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -59,10 +60,14 @@ REVIEW = {"overall_merit": "4", "expertise": "3", "threat_model": "3", "relevanc
 # objects are typed in as well, where no page links them for this persona.
 START = ["/"]
 DIRECT = ["/submissions/", "/pc/", "/pc/bids/", "/chair/submissions/", "/chair/outbox/", "/chair/assignments/auto/",
+          "/chair/", "/chair/papers/", "/chair/decisions/release/", "/chair/reminders/",
+          *[f"/chair/papers/?q={q}" for q in ("dec:none", "dec:accept", "re:rita", "ovemer:>=4", "au:alice",
+                                               "%23discuss", "status:complete")],
           *[f"/submissions/{n}/{tail}" for n in (1, 2)
-            for tail in ("", "paper.pdf", "pdf/1/", "review/", "review/offline.txt")]]
-# Chairs also type in every mail of the outbox and the first assignment runs.
-CHAIR_DIRECT = [*DIRECT, *[f"/chair/outbox/{n}/" for n in range(1, 8)],
+            for tail in ("", "paper.pdf", "pdf/1/", "review/", "review/offline.txt", "response/", "meta-review/")]]
+# Chairs also type in every mail of the outbox (their ids are repeatable in these worlds) and the first
+# assignment runs.
+CHAIR_DIRECT = [*DIRECT, *[f"/chair/outbox/{uuid.UUID(int=n)}/" for n in range(1, 8)],
                 *[f"/chair/assignments/auto/{n}/{tail}" for n in (1, 2) for tail in ("", "proposal.csv")]]
 CHAIR_FRAGMENTS = ["/chair/assignments/auto/1/", "/chair/assignments/auto/2/"]
 
@@ -436,3 +441,35 @@ def test_harness_takes_the_persona_from_build():
     differences = compare_worlds(lambda variant: worlds(new_title)(variant)["author"], persona=None,
                                  start_urls=["/submissions/1/"], max_urls=1)
     assert [(d.request, d.what) for d in differences] == [("GET /submissions/1/", "body")]
+
+
+# --- Decisions (issue 11) ------------------------------------------------------------------
+
+
+def decided_unreleased(world):
+    """#1 is decided, with a meta-review and a tag, but nothing is released."""
+    from reviews.models import MetaReview
+    from submissions.models import Tag
+
+    Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Reject"))
+    MetaReview.objects.create(submission=world["paper"], lead=world["reviewer"], author_text="Sorry.",
+                              pc_text="Clear reject.")
+    Tag.objects.create(submission=world["paper"], name="discuss")
+
+
+@pytest.mark.parametrize("persona", ["author", "other_author", "conflicted_pc", "conflicted_chair"])
+def test_unreleased_decision_hidden(persona):
+    """Before release nothing about a decision reaches the authors, and nothing
+    reaches the PC unless the chairs said so: the same pages, searches and files."""
+    assert_same(worlds(decided_unreleased), persona)
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "unassigned_pc"])
+def test_unreleased_decision_and_tags_hidden_from_the_pc(persona):
+    def decided(world):
+        from submissions.models import Tag
+
+        Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Reject"))
+        Tag.objects.create(submission=world["paper"], name="discuss")
+
+    assert_same(worlds(decided), persona)
