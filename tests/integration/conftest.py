@@ -31,10 +31,14 @@ class SinkHandler:
         self.messages: list[bytes] = []
         self.hold = threading.Event()
         self.stalled = threading.Event()
+        self.hold_after: int | None = None  # stall once this many messages are in
 
     async def handle_DATA(self, server, session, envelope):
         import asyncio
 
+        if self.hold_after is not None and len(self.messages) >= self.hold_after:
+            self.hold.set()
+            self.hold_after = None
         while self.hold.is_set():
             self.stalled.set()
             await asyncio.sleep(0.05)
