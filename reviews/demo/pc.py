@@ -74,7 +74,8 @@ MORE_REVIEWS = [
     (8, "pc1@northbridge.example", "5"), (8, "pc2@southgate.example", "4"), (8, "pc4@westfield.example", "3"),
     (9, "pc2@southgate.example", "3"), (9, "pc4@westfield.example", "2"), (9, "pc3@eastwood.example", "5"),
     (10, "pc4@westfield.example", "3"), (10, "pc3@eastwood.example", "3"), (10, "pc1@northbridge.example", None),
-    (11, "pc3@eastwood.example", "2"), (11, "pc2@southgate.example", "3"), (11, "pc4@westfield.example", "3"),
+    (11, "pc3@eastwood.example", "4"), (11, "pc1@northbridge.example", "4"), (11, "pc4@westfield.example", "3"),
+    (12, "pc3@eastwood.example", "2"), (12, "pc2@southgate.example", "3"), (12, "pc4@westfield.example", "3"),
 ]
 _WORDS = {"1": "Strong reject", "2": "Weak reject", "3": "Borderline", "4": "Weak accept", "5": "Strong accept"}
 

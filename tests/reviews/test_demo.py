@@ -27,10 +27,10 @@ def test_load_demo_twice_gives_one_complete_demo(settings, tmp_path):
     assert Topic.objects.count() == 9
     assert "science of security for machine" in Workshop.objects.get().cfp_text.replace("\n", " ")
     assert Role.objects.filter(name="chair").count() == 1
-    assert Submission.objects.count() == 12
-    assert PdfVersion.objects.count() == 11
-    assert (Bid.objects.count(), Assignment.objects.count()) == (6, 31)
-    assert sorted(Review.objects.values_list("status", flat=True)) == ["draft"] + ["submitted"] * 26
+    assert Submission.objects.count() == 13
+    assert PdfVersion.objects.count() == 12
+    assert (Bid.objects.count(), Assignment.objects.count()) == (6, 34)
+    assert sorted(Review.objects.values_list("status", flat=True)) == ["draft"] + ["submitted"] * 29
     decided = Submission.objects.filter(outcome__isnull=False)
     assert (decided.count(), decided.filter(decision_released_at__isnull=False).count()) == (2, 1)
     assert AuthorResponse.objects.count() == MetaReview.objects.count() == 1
