@@ -14,13 +14,16 @@ from workshop.models import User
 from workshop.selectors import pc_members, workshop_current
 
 
+DASHBOARD_ROWS = 50
+
+
 @dataclass
 class MemberProgress:
     member: User
     assigned: int = 0
     done: int = 0
     late: int = 0  # submitted after the deadline, or still missing past it
-    papers: list[tuple[int, str]] = field(default_factory=list)  # (number, "done" / "late" / "open")
+    papers: list[tuple[int, str]] = field(default_factory=list)  # unfinished: (number, "late" / "open")
 
 
 @dataclass
@@ -60,7 +63,8 @@ def dashboard(*, user) -> Dashboard:
             progress.assigned += 1
             progress.done += review is not None
             progress.late += late
-            progress.papers.append((paper, "late" if late else "done" if review else "open"))
+            if review is None:
+                progress.papers.append((paper, "late" if late else "open"))
         if review is not None and review.submitted_at:
             days[timezone.localdate(review.submitted_at, timezone=ZoneInfo(workshop.timezone))] += 1
     assigned = sum(p.assigned for p in members.values()) or sum(len(r.reviewers) for r in managed)
@@ -76,8 +80,11 @@ def dashboard(*, user) -> Dashboard:
         merit = histogram(values, title=f"{primary.label} of the submitted reviews", integer=True,
                           scale=(min(scale), max(scale)) if scale else None)
     outcomes = Counter(r.outcome.name for r in managed if r.outcome)
+    # The per-paper table lists the papers that still miss reviews, fewest first (all are in the paper table).
+    behind = sorted((r for r in managed if not r.withdrawn and r.reviews_done < len(r.reviewers)),
+                    key=lambda r: (r.reviews_done - len(r.reviewers), r.number))[:DASHBOARD_ROWS]
     return Dashboard(
-        rows=managed, by_status=dict(Counter(r.status for r in managed)),
+        rows=behind, by_status=dict(Counter(r.status for r in managed)),
         by_outcome=sorted(outcomes.items()), undecided=sum(1 for r in managed if not r.outcome and not r.withdrawn),
         released=sum(1 for r in managed if r.released), conflicted=len(rows) - len(managed),
         members=sorted(members.values(), key=lambda m: (-m.late, m.member.full_name)),

@@ -24,7 +24,7 @@ from workshop.http import int_or_none, require
 from workshop.models import MailBatch, MailStatus, MailTemplate
 from workshop.selectors import workshop_current
 
-PAGE_ROWS = 200
+PAGE_ROWS = 100  # a page renders in well under the 300 ms target; search and sort cover every row
 
 
 @require(policy.can_view_paper_table)
@@ -221,8 +221,9 @@ def mail_templates(request):
 def chair_submissions(request):
     fields = score_fields()
     rows, error, _ = _searched(request, fields)
+    page = Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
     return render(request, "submissions/chair_list.html", {
-        "rows": rows, "error": error, "query": request.GET.get("q", ""),
+        "rows": page, "page": page, "total": len(rows), "error": error, "query": request.GET.get("q", ""),
     })
 
 

@@ -9,7 +9,8 @@ ordering or match."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from statistics import mean
+from functools import cached_property
+from typing import NamedTuple
 
 from reviews.models import Assignment, Review, ReviewField, ReviewStatus
 from reviews.search import PaperFacts, Query, matches
@@ -21,35 +22,51 @@ from workshop.models import Topic, User, VocabularyTerm
 WEIGHT_KEY = "expertise"  # the score field that weighs the others in the weighted mean
 
 
-@dataclass
 class Scores:
-    """One score field's visible values on one paper, with their statistics."""
+    """One score field's visible values on one paper, with their statistics
+    (computed once: the table sorts thousands of rows by them)."""
 
-    values: list[float]
-    weights: list[float]
+    __slots__ = ("values", "weights", "mean", "low", "high", "spread", "weighted")
 
-    @property
-    def mean(self) -> float | None:
-        return mean(self.values) if self.values else None
+    def __init__(self, values: list[float], weights: list[float]):
+        self.values, self.weights = values, weights
+        if values:
+            self.mean = sum(values) / len(values)
+            self.low, self.high = values[0], values[-1]  # values come sorted
+            self.spread = self.high - self.low
+            total = sum(weights)
+            self.weighted = sum(v * w for v, w in zip(values, weights, strict=True)) / total if total else self.mean
+        else:
+            self.mean = self.low = self.high = self.spread = self.weighted = None
 
-    @property
-    def low(self) -> float | None:
-        return min(self.values, default=None)
 
-    @property
-    def high(self) -> float | None:
-        return max(self.values, default=None)
+class LazyScores:
+    """Score field key -> Scores, computed on first use: thousands of rows are
+    built for a search or a sort, but a page shows only two hundred."""
 
-    @property
-    def spread(self) -> float | None:
-        return self.high - self.low if self.values else None
+    __slots__ = ("_reviews", "_keys", "_done")
 
-    @property
-    def weighted(self) -> float | None:
-        if not self.values:
-            return None
-        total = sum(self.weights)
-        return sum(v * w for v, w in zip(self.values, self.weights, strict=True)) / total if total else self.mean
+    def __init__(self, reviews: list[dict], keys: list[str]):
+        self._reviews, self._keys, self._done = reviews, keys, {}
+
+    def get(self, key: str, default=None):
+        if key not in self._keys:
+            return default
+        if key not in self._done:
+            weights = [_number(values.get(WEIGHT_KEY)) or 1.0 for values in self._reviews]
+            pairs = sorted((v, w) for v, w in zip((_number(values.get(key)) for values in self._reviews), weights,
+                                                  strict=True) if v is not None)
+            self._done[key] = Scores(values=[v for v, _ in pairs], weights=[w for _, w in pairs])
+        return self._done[key]
+
+    def __getitem__(self, key: str) -> "Scores":
+        scores = self.get(key)
+        if scores is None:
+            raise KeyError(key)
+        return scores
+
+    def keys(self) -> list[str]:
+        return list(self._keys)
 
 
 @dataclass
@@ -61,20 +78,35 @@ class PaperRow:
     withdrawn: bool = False
     topics: list[str] = field(default_factory=list)
     terms: list[tuple[str, str]] = field(default_factory=list)  # (kind, label)
-    authors: list[Author] = field(default_factory=list)
+    authors: list["AuthorLine"] = field(default_factory=list)
     reviewers: list[User] = field(default_factory=list)
     reviews_done: int = 0
-    scores: dict[str, Scores] = field(default_factory=dict)
+    scores: LazyScores | dict = field(default_factory=dict)
     outcome: Outcome | None = None
     released: bool = False
     tags: list[str] = field(default_factory=list)
     pages: int | None = None
     sha256: str = ""
-    facts: PaperFacts | None = None
+    abstract: str = ""
 
     def stat(self, key: str, name: str) -> float | None:
         scores = self.scores.get(key)
         return getattr(scores, name) if scores else None
+
+    @cached_property
+    def facts(self) -> PaperFacts:
+        """What the search may match: only the title of a row the viewer is conflicted with."""
+        if not self.managed:
+            return PaperFacts(number=self.number, title=self.title)
+        outcome = self.outcome
+        return PaperFacts(
+            number=self.number, title=self.title, abstract=self.abstract,
+            authors=tuple(f"{a.name} <{a.email}> {a.affiliation}" for a in self.authors), topics=tuple(self.topics),
+            threat_terms=tuple(self.terms), reviewers=tuple(f"{u.full_name} <{u.email}>" for u in self.reviewers),
+            scores=_ValuesOf(self.scores),
+            decision=outcome.category if outcome else None, outcome=outcome.name if outcome else "",
+            decision_known=True, status=self.status, tags=tuple(self.tags),
+        )
 
 
 def score_fields() -> list[ReviewField]:
@@ -89,44 +121,50 @@ def paper_rows(*, user, fields: list[ReviewField] | None = None) -> list[PaperRo
     hidden = set(conflicted_numbers(user=user).values_list("pk", flat=True))
     papers = list(Submission.objects.order_by("pk").values(
         "pk", "title", "abstract", "withdrawn_at", "outcome_id", "decision_released_at"))
-    managed = [p["pk"] for p in papers if p["pk"] not in hidden]
-    by_paper = _related(managed)
+    by_paper = _related(hidden)
     outcomes = Outcome.objects.in_bulk()
     rows = []
     for paper in papers:
         number = paper["pk"]
         if number in hidden:
-            row = PaperRow(number=number, title=paper["title"], managed=False)
-            row.facts = PaperFacts(number=number, title=paper["title"])
-            rows.append(row)
+            rows.append(PaperRow(number=number, title=paper["title"], managed=False))
             continue
         rows.append(_row(paper, by_paper[number], outcomes.get(paper["outcome_id"]), fields))
     return rows
 
 
-def _related(numbers: list[int]) -> dict:
-    """Everything the managed rows show, keyed by paper: one query per kind."""
+class AuthorLine(NamedTuple):
+    name: str
+    email: str
+    affiliation: str
+
+
+def _related(hidden: set[int]) -> dict:
+    """Everything the managed rows show, keyed by paper: one query per kind.
+    Papers are left out by exclusion (the viewer's conflicts are few), so the
+    queries do not carry every paper number."""
     data = defaultdict(lambda: defaultdict(list))
     topic_names = dict(Topic.objects.values_list("pk", "name"))
-    for number, topic in Submission.topics.through.objects.filter(submission_id__in=numbers).values_list(
+    for number, topic in Submission.topics.through.objects.exclude(submission_id__in=hidden).values_list(
             "submission_id", "topic_id"):
         data[number]["topics"].append(topic_names[topic])
     terms = {t.pk: (t.kind, t.label, t.position) for t in VocabularyTerm.objects.all()}
-    for number, term in Submission.threat_terms.through.objects.filter(submission_id__in=numbers).values_list(
+    for number, term in Submission.threat_terms.through.objects.exclude(submission_id__in=hidden).values_list(
             "submission_id", "vocabularyterm_id"):
         data[number]["terms"].append(terms[term])
-    for author in Author.objects.filter(submission_id__in=numbers).order_by("position"):
-        data[author.submission_id]["authors"].append(author)
-    assigned = list(Assignment.objects.filter(submission_id__in=numbers).values_list("submission_id", "reviewer_id"))
+    for number, *author in Author.objects.exclude(submission_id__in=hidden).order_by(
+            "submission_id", "position").values_list("submission_id", "name", "email", "affiliation"):
+        data[number]["authors"].append(AuthorLine(*author))
+    assigned = list(Assignment.objects.exclude(submission_id__in=hidden).values_list("submission_id", "reviewer_id"))
     people = User.objects.in_bulk({reviewer for _, reviewer in assigned})
     for number, reviewer in assigned:
         data[number]["reviewers"].append(people[reviewer])
-    for review in Review.objects.filter(submission_id__in=numbers, status=ReviewStatus.SUBMITTED).values(
-            "submission_id", "values"):
-        data[review["submission_id"]]["reviews"].append(review["values"])
-    for number, name in Tag.objects.filter(submission_id__in=numbers).values_list("submission_id", "name"):
+    for number, values in Review.objects.exclude(submission_id__in=hidden).filter(
+            status=ReviewStatus.SUBMITTED).values_list("submission_id", "values"):
+        data[number]["reviews"].append(values)
+    for number, name in Tag.objects.exclude(submission_id__in=hidden).values_list("submission_id", "name"):
         data[number]["tags"].append(name)
-    for version in PdfVersion.objects.filter(submission_id__in=numbers, kind=PdfKind.SUBMISSION).order_by(
+    for version in PdfVersion.objects.exclude(submission_id__in=hidden).filter(kind=PdfKind.SUBMISSION).order_by(
             "uploaded_at", "id").values("submission_id", "page_count", "sha256"):
         data[version["submission_id"]]["pdf"] = [version]  # the newest wins
     return data
@@ -139,35 +177,34 @@ def _number(value) -> float | None:
         return None
 
 
+class _ValuesOf:
+    """The search's view of LazyScores: key -> the values."""
+
+    __slots__ = ("_scores",)
+
+    def __init__(self, scores: LazyScores):
+        self._scores = scores
+
+    def get(self, key: str, default=()):
+        scores = self._scores.get(key)
+        return tuple(scores.values) if scores is not None else default
+
+
 def _row(paper: dict, related: dict, outcome: Outcome | None, fields: list[ReviewField]) -> PaperRow:
     number = paper["pk"]
     pdf = related["pdf"][0] if related["pdf"] else None
-    scores = {}
-    for f in fields:
-        pairs = [(_number(values.get(f.key)), _number(values.get(WEIGHT_KEY)) or 1.0) for values in related["reviews"]]
-        pairs = [(v, w) for v, w in pairs if v is not None]
-        pairs.sort()
-        scores[f.key] = Scores(values=[v for v, _ in pairs], weights=[w for _, w in pairs])
+    scores = LazyScores(related["reviews"], [f.key for f in fields])
     withdrawn = paper["withdrawn_at"] is not None
     status = SubmissionStatus.WITHDRAWN if withdrawn else (
         SubmissionStatus.COMPLETE if pdf else SubmissionStatus.REGISTERED)
     terms = [(kind, label) for kind, label, _ in sorted(related["terms"], key=lambda t: (t[0], t[2]))]
-    row = PaperRow(
+    return PaperRow(
         number=number, title=paper["title"], managed=True, status=str(status), withdrawn=withdrawn,
         topics=sorted(related["topics"]), terms=terms, authors=related["authors"], reviewers=related["reviewers"],
         reviews_done=len(related["reviews"]), scores=scores, outcome=outcome,
         released=paper["decision_released_at"] is not None, tags=sorted(related["tags"]),
-        pages=pdf["page_count"] if pdf else None, sha256=pdf["sha256"] if pdf else "",
+        pages=pdf["page_count"] if pdf else None, sha256=pdf["sha256"] if pdf else "", abstract=paper["abstract"],
     )
-    row.facts = PaperFacts(
-        number=number, title=paper["title"], abstract=paper["abstract"],
-        authors=tuple(f"{a.name} <{a.email}> {a.affiliation}" for a in row.authors), topics=tuple(row.topics),
-        threat_terms=tuple(terms), reviewers=tuple(f"{u.full_name} <{u.email}>" for u in row.reviewers),
-        scores={key: tuple(s.values) for key, s in scores.items()},
-        decision=outcome.category if outcome else None, outcome=outcome.name if outcome else "",
-        decision_known=True, status=row.status, tags=tuple(row.tags),
-    )
-    return row
 
 
 def search(rows: list[PaperRow], query: Query | None) -> list[PaperRow]:

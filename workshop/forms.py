@@ -58,7 +58,8 @@ class WorkshopForm(SingleLineFields, forms.ModelForm):
             "name", "acronym", "year", "venue", "cfp_text", "timezone", *Workshop.DEADLINE_FIELDS,
             "phase_override", "anonymity", "page_limit", "unclear_page_limit", "max_pdf_mb",
             "min_topics", "max_topics", "abstract_word_limit", "statement_word_limit",
-            "reviews_per_paper", "reviews_visible_to_pc", "reviewer_names_to_pc",
+            "reviews_per_paper", "reviews_visible_to_pc", "reviewer_names_to_pc", "pc_sees_decisions",
+            "response_word_limit", "reminder_days_before",
         ]
         widgets = {
             **{field: DateTimeLocalInput() for field in Workshop.DEADLINE_FIELDS},

@@ -77,7 +77,8 @@ def _settings_post(workshop, **changes):
         "page_limit": 8, "unclear_page_limit": "refuse", "max_pdf_mb": 20, "phase_override": "", "min_topics": 1,
         "max_topics": 3,
         "abstract_word_limit": 300, "statement_word_limit": 400, "reviews_per_paper": 3,
-        "reviews_visible_to_pc": "after_own", "reviewer_names_to_pc": "after_own",
+        "reviews_visible_to_pc": "after_own", "reviewer_names_to_pc": "after_own", "response_word_limit": 500,
+        "reminder_days_before": "",
     }
     data.update(changes)
     return data
