@@ -44,8 +44,8 @@ def test_cfp_page_sanitises_the_chairs_markdown(client, workshop):
 
 @pytest.mark.django_db
 def test_navigation_shows_chair_link_only_to_chairs(client_for, author, chair):
-    assert reverse("settings_workshop") not in client_for(author).get("/").content.decode()
-    assert reverse("settings_workshop") in client_for(chair).get("/").content.decode()
+    assert f'href="{reverse("chair_dashboard")}"' not in client_for(author).get("/").content.decode()
+    assert f'href="{reverse("chair_dashboard")}"' in client_for(chair).get("/").content.decode()
 
 
 @pytest.mark.django_db
