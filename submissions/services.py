@@ -201,7 +201,7 @@ def decision_record(*, submission: Submission, outcome: Outcome | None, by: User
     if not policy.can_decide(by, submission):
         raise Refused(f"You cannot decide on #{submission.pk}.")
     with transaction.atomic():
-        current = Submission.objects.select_for_update().select_related("outcome").get(pk=submission.pk)
+        current = Submission.objects.select_for_update(of=("self",)).select_related("outcome").get(pk=submission.pk)
         if current.outcome_id == (outcome.pk if outcome else None):
             return False
         Submission.objects.filter(pk=submission.pk).update(outcome=outcome, decision_released_at=None)
