@@ -440,6 +440,8 @@ def response_refusal(user, submission, workshop, *, now) -> str | None:
         return "Only the paper's authors can respond to its reviews."
     if submission.withdrawn_at is not None:
         return "This paper is withdrawn."
+    if decision_released(submission):
+        return "The decision on this paper is released; the response period for it is over."
     if not response_window_open(workshop, now):
         return "The author response period is closed."
     return None

@@ -436,3 +436,15 @@ def test_response_open_mail_goes_once_to_each_author_of_each_complete_paper(pc_w
     assert (first, second) == (2, 0)
     assert sorted(m.recipient for m in mails) == sorted([people["author"].email, people["coauthor"].email])
     assert "Poisons detectors." in mails[0].body and people["reviewer_after"].full_name not in mails[0].body
+
+
+@pytest.mark.django_db
+def test_response_ends_for_a_paper_once_its_decision_is_released(pc_world, response_window):
+    people, paper = pc_world
+    decision_record(submission=paper, outcome=_accept(), by=people["chair"])
+    services.decisions_release(by=people["chair"])
+
+    with pytest.raises(Refused) as refused:
+        services.response_save(submission=_fresh(paper), by=people["author"], text="Late.", workshop=response_window)
+
+    assert "response period for it is over" in refused.value.message
