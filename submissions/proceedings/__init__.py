@@ -1,0 +1,1 @@
+"""The proceedings volume: `builder` (no Django) merges the accepted papers into one PDF."""
