@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-DEBIAN_TEST := $(DEBIAN_RUN) chromium
+DEBIAN_TEST := $(DEBIAN_RUN) chromium qpdf poppler-utils
 PORT ?= 8000
 
 .PHONY: run test install system-deps-run system-deps-test lint

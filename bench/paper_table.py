@@ -105,7 +105,8 @@ def _time(size: int, per_paper: int, name: str, url: str, repeat: int) -> None:
             times.append(time.perf_counter() - start)
         assert response.status_code == 200, (url, response.status_code)
     times.sort()
-    print(f"{size:>5} papers x {size * per_paper:>6} reviews | {name:<28} | median {times[len(times) // 2] * 1000:7.1f} ms"
+    median_ms = times[len(times) // 2] * 1000
+    print(f"{size:>5} papers x {size * per_paper:>6} reviews | {name:<28} | median {median_ms:7.1f} ms"
           f" | {len(queries.captured_queries):>3} queries | {len(response.content) / 1024:7.1f} KB", flush=True)
 
 

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from reviews import auto
-from reviews.charts import histogram
 from reviews.forms import AutoAssignForm
 from reviews.models import Assignment, AssignmentRun, RunStatus
 from reviews.services import Refused
 from workshop import policy
+from workshop.charts import histogram
 from workshop.csvio import csv_response
 from workshop.http import require
 from workshop.selectors import pc_members, workshop_current

@@ -7,12 +7,11 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from reviews.charts import cumulative, histogram
 from reviews.models import Assignment, Review, ReviewStatus
 from reviews.paper_table import PaperRow, paper_rows, score_fields
+from workshop.charts import cumulative, histogram
 from workshop.models import User
 from workshop.selectors import pc_members, workshop_current
-
 
 DASHBOARD_ROWS = 50
 

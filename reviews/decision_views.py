@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from reviews import services
-from reviews.charts import score_dots
 from reviews.dashboard import dashboard
 from reviews.forms import BulkForm, ComposeForm, MailTemplateFormSet, OutcomeFormSet
 from reviews.paper_table import paper_rows, score_fields, search, sorted_rows
@@ -18,6 +17,7 @@ from submissions import services as submission_services
 from submissions.models import Outcome, Submission
 from submissions.selectors import with_related
 from workshop import mailtext, policy
+from workshop.charts import score_dots
 from workshop.csvio import csv_response
 from workshop.errors import Refused
 from workshop.http import int_or_none, require

@@ -177,8 +177,8 @@ class PdfVersion(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="pdf_versions")
     kind = models.CharField(max_length=20, choices=PdfKind.choices, default=PdfKind.SUBMISSION)
     file = models.FileField(upload_to=_random_upload_path, max_length=200)
-    # The copy reviewers download: identifying metadata stripped.
-    reviewer_file = models.FileField(upload_to=_random_upload_path, max_length=200)
+    # The copy reviewers download: identifying metadata stripped (none for camera-ready versions).
+    reviewer_file = models.FileField(upload_to=_random_upload_path, max_length=200, blank=True)
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
@@ -231,3 +231,69 @@ class Tag(models.Model):
 
     def __str__(self):
         return f"#{self.submission_id} #{self.name}"
+
+
+class CameraReady(models.Model):
+    """What an accepted paper's authors confirm for the proceedings: the final
+    title, abstract and author list as printed, and the publication licence.
+    The final PDFs are PdfVersion rows of kind camera_ready (all kept).
+    Organizers set the session and the place in the volume."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="camera_ready")
+    title = models.CharField(max_length=300, blank=True)
+    abstract = models.TextField(blank=True)
+    # [{"name": "Ada Author", "affiliation": "Lakeside University", "orcid": "0000-..."}], in order
+    authors = models.JSONField(default=list, blank=True)
+    metadata_confirmed_at = models.DateTimeField(null=True, blank=True)
+    licence_accepted_at = models.DateTimeField(null=True, blank=True)
+    licence_accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+")
+    licence_name = models.CharField(max_length=80, blank=True)  # what was accepted, as it read then
+    extension = models.DateTimeField(null=True, blank=True, help_text="This paper's own camera-ready deadline.")
+    session = models.CharField(max_length=120, blank=True)
+    position = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Camera-ready of #{self.submission_id}"
+
+
+class BuildStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Building"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+def _volume_path(instance, filename: str) -> str:
+    return f"proceedings/{secrets.token_urlsafe(18)}.pdf"
+
+
+class ProceedingsBuild(models.Model):
+    """One build of the proceedings volume (a Celery task), kept with its file and SHA-256."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED)
+    stage = models.CharField(max_length=120, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    papers = models.JSONField(default=list)  # the paper numbers, in volume order
+    file = models.FileField(upload_to=_volume_path, max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    front_pages = models.PositiveIntegerField(default=0)  # roman-numbered pages before paper page 1
+    ranges = models.JSONField(default=list, blank=True)  # [[first, last], ...] per paper
+    message = models.TextField(blank=True)  # why it failed, for the organizer
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Proceedings build {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

@@ -1,9 +1,11 @@
 """Reads of submissions, already filtered by the policy."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from submissions.models import ConflictSource, PdfKind, PdfVersion, Submission
+from submissions.models import CameraReady, Conflict, ConflictSource, PdfKind, PdfVersion, Submission
 from workshop import policy
 from workshop.models import OutgoingMail
 from workshop.phases import phase_at
@@ -110,3 +112,84 @@ def decision_log(*, submission) -> list:
 
 def tags_of(*, submission) -> list[str]:
     return list(submission.tags.values_list("name", flat=True))
+
+
+def has_conflicts(user) -> bool:
+    """Whether the user has any recorded conflict that counts (cached on the user object)."""
+    cached = getattr(user, "_workshop_has_conflicts", None)
+    if cached is None:
+        cached = Conflict.objects.filter(user=user, waived_by__isnull=True).exists()
+        user._workshop_has_conflicts = cached
+    return cached
+
+
+def manages_proceedings(user) -> bool:
+    """`policy.can_manage_proceedings` with the user's conflicts looked up."""
+    return policy.is_proceedings_team(user) and policy.can_manage_proceedings(
+        user, has_conflicts=has_conflicts(user))
+
+
+def camera_ready_paper_or_404(*, user, number: int) -> Submission:
+    """An accepted paper, for its authors and the proceedings team; else the 404 of a missing paper."""
+    submission = Submission.objects.filter(pk=number).select_related("outcome").prefetch_related(
+        "authors", "conflicts").first()
+    if submission is None or not policy.can_view_camera_ready(
+            user, submission, manages_proceedings=manages_proceedings(user)):
+        raise Http404("No such paper")
+    return submission
+
+
+# --- Camera-ready ---------------------------------------------------------------------------
+
+
+def camera_of(submission: Submission) -> CameraReady:
+    """The paper's camera-ready record, made (unsaved) from the submission if new."""
+    return CameraReady.objects.filter(submission=submission).first() or _camera_new(submission)
+
+
+def _camera_new(submission: Submission) -> CameraReady:
+    return CameraReady(submission=submission, title=submission.title, abstract=submission.abstract,
+                       authors=[{"name": a.name, "affiliation": a.affiliation, "orcid": a.orcid}
+                                for a in submission.authors.all()])
+
+
+@dataclass
+class CameraStatus:
+    submission: Submission
+    camera: CameraReady
+    pdf: PdfVersion | None
+
+    @property
+    def missing(self) -> list[str]:
+        owed = []
+        if self.pdf is None:
+            owed.append("the final PDF")
+        if self.camera.metadata_confirmed_at is None:
+            owed.append("the final title, abstract and authors")
+        if self.camera.licence_accepted_at is None:
+            owed.append("the licence")
+        return owed
+
+
+def camera_ready_statuses(*, among=None) -> list[CameraStatus]:
+    """Every accepted paper (or those of `among`, paper numbers) with what it
+    still owes, in volume order."""
+    papers = Submission.objects.filter(outcome__category="accept", decision_released_at__isnull=False,
+                                       withdrawn_at__isnull=True).select_related("outcome", "camera_ready")
+    if among is not None:
+        papers = papers.filter(pk__in=among)
+    papers = papers.prefetch_related("authors")
+    latest = {}
+    for version in PdfVersion.objects.filter(kind=PdfKind.CAMERA_READY, submission__in=papers).order_by(
+            "uploaded_at", "id"):
+        latest[version.submission_id] = version
+    statuses = [CameraStatus(submission=p, camera=getattr(p, "camera_ready", None) or _camera_new(p),
+                             pdf=latest.get(p.pk)) for p in papers]
+    return sorted(statuses, key=volume_order)
+
+
+def volume_order(status: CameraStatus):
+    """The organizers' order when they set one, else by session, then title."""
+    camera = status.camera
+    return (camera.position is None, camera.position or 0, camera.session.casefold(),
+            (camera.title or status.submission.title).casefold(), status.submission.pk)

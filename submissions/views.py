@@ -34,8 +34,13 @@ def _next_deadline(workshop):
 @login_required
 def dashboard(request):
     workshop = workshop_current()
+    papers = selectors.submissions_of_author(user=request.user)
+    owed = {s.submission.pk: s.missing for s in selectors.camera_ready_statuses(
+        among=[p.pk for p in papers if policy.is_accepted(p)])}
+    for paper in papers:
+        paper.camera_owed = owed.get(paper.pk)
     return render(request, "submissions/dashboard.html", {
-        "submissions": selectors.submissions_of_author(user=request.user),
+        "submissions": papers,
         "next_deadline": _next_deadline(workshop),
         "registration_refusal": policy.registration_refusal(request.user, workshop, now=timezone.now()),
     })

@@ -9,6 +9,6 @@ def workshop(request):
         "nav": {
             "chair": policy.is_chair(user),
             "pc": policy.is_pc_member(user),
-            "organizer": policy.is_organizer(user),
+            "proceedings": policy.is_proceedings_team(user),
         },
     }

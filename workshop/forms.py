@@ -55,16 +55,34 @@ class WorkshopForm(SingleLineFields, forms.ModelForm):
     class Meta:
         model = Workshop
         fields = [
-            "name", "acronym", "year", "venue", "cfp_text", "timezone", *Workshop.DEADLINE_FIELDS,
+            "name", "acronym", "year", "venue", "event_dates", "cfp_text", "timezone", *Workshop.DEADLINE_FIELDS,
             "phase_override", "anonymity", "page_limit", "unclear_page_limit", "max_pdf_mb",
             "min_topics", "max_topics", "abstract_word_limit", "statement_word_limit",
             "reviews_per_paper", "reviews_visible_to_pc", "reviewer_names_to_pc", "pc_sees_decisions",
-            "response_word_limit", "reminder_days_before",
+            "response_word_limit", "reminder_days_before", "camera_ready_page_limit", "licence_name",
+            "licence_text", "preface", "program_published",
         ]
         widgets = {
             **{field: DateTimeLocalInput() for field in Workshop.DEADLINE_FIELDS},
             "cfp_text": forms.Textarea(attrs={"rows": 14}),
+            "licence_text": forms.Textarea(attrs={"rows": 6}),
+            "preface": forms.Textarea(attrs={"rows": 8}),
         }
+
+    SECTIONS = [
+        ("The workshop", ["name", "acronym", "year", "venue", "event_dates", "cfp_text", "timezone"]),
+        ("Dates", [*Workshop.DEADLINE_FIELDS, "phase_override"]),
+        ("Submissions", ["anonymity", "page_limit", "unclear_page_limit", "max_pdf_mb", "min_topics", "max_topics",
+                         "abstract_word_limit", "statement_word_limit"]),
+        ("Reviewing", ["reviews_per_paper", "reviews_visible_to_pc", "reviewer_names_to_pc", "reminder_days_before"]),
+        ("Decisions and responses", ["pc_sees_decisions", "response_word_limit"]),
+        ("Camera-ready and proceedings", ["camera_ready_page_limit", "licence_name", "licence_text", "preface",
+                                          "program_published"]),
+    ]
+
+    def sections(self):
+        """The fields in labelled groups, for the settings page."""
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
     def clean_timezone(self):
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -50,17 +50,19 @@ def mail_batch_create(*, label: str, by) -> MailBatch:
     return MailBatch.objects.create(label=label, created_by=by)
 
 
+def mail_render(template: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of `<template>_subject.txt` and `_body.txt`, the subject
+    prefixed with the workshop's acronym: exactly what `mail_queue_template` sends."""
+    context = {"workshop": workshop_current(), "site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    return subject_prefix() + subject, render_to_string(f"{template}_body.txt", context)
+
+
 def mail_queue_template(*, to: str, template: str, context: dict, kind: str, paper: int | None = None,
-                        related: Model | None = None) -> OutgoingMail:
-    """The one way to write a mail: `<template>_subject.txt` and `<template>_body.txt`
-    (e.g. template="reviews/email/assignment"), the subject prefixed with the
-    workshop's acronym."""
-    workshop = workshop_current()
-    context = {"workshop": workshop, "site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"{template}_subject.txt", context)
-    body = render_to_string(f"{template}_body.txt", context)
-    return mail_queue(to=to, subject=subject_prefix() + subject, body=body, kind=kind, paper=paper,
-                      related=related)
+                        related: Model | None = None, batch: MailBatch | None = None) -> OutgoingMail:
+    """The one way to write a mail from a file template (e.g. template="reviews/email/comment")."""
+    subject, body = mail_render(template, context)
+    return mail_queue(to=to, subject=subject, body=body, kind=kind, paper=paper, related=related, batch=batch)
 
 
 def mail_queue(

@@ -102,6 +102,8 @@ class Workshop(models.Model):
     acronym = models.CharField(max_length=30)
     year = models.PositiveIntegerField()
     venue = models.CharField(max_length=200, blank=True)
+    event_dates = models.CharField("when the workshop takes place", max_length=100, blank=True,
+                                   help_text="As printed on the proceedings cover, e.g. 18 May 2027.")
     cfp_text = models.TextField("call for papers (Markdown)", blank=True)
     timezone = models.CharField(
         max_length=64,
@@ -170,6 +172,18 @@ class Workshop(models.Model):
         "deadline. Leave empty for no automatic reminders.",
     )
     response_mail_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    camera_ready_page_limit = models.PositiveIntegerField(
+        default=10, help_text="Pages of main text in the final version, excluding references and appendices.")
+    licence_name = models.CharField(max_length=80, default="CC BY 4.0")
+    licence_text = models.TextField(
+        default="The authors grant the workshop and its publisher the right to publish this paper under the "
+                "Creative Commons Attribution 4.0 International licence (CC BY 4.0, "
+                "https://creativecommons.org/licenses/by/4.0/). The authors keep the copyright.",
+        help_text="What authors accept with the camera-ready version.")
+    preface = models.TextField("proceedings preface (Markdown)", blank=True)
+    program_published = models.BooleanField(
+        "accepted papers are public", default=False,
+        help_text="Shows the accepted papers (titles, authors, code links) on the public program page.")
     statement_word_limit = models.PositiveIntegerField(
         default=400, help_text="For each of the attack model and relationship-to-security statements."
     )

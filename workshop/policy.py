@@ -449,3 +449,50 @@ def response_refusal(user, submission, workshop, *, now) -> str | None:
 
 def can_view_response(user, submission, *, workshop) -> bool:
     return is_author(user, submission) or can_view_discussion(user, submission, workshop=workshop)
+
+
+# --- Camera-ready and proceedings ---------------------------------------------------------
+# The volume shows every accepted paper, so handling it tells which papers were
+# accepted. A chair with any recorded conflict leaves it to the organizers (as
+# HotCRP hides decisions from conflicted PC); the test is on the chair's own
+# conflicts, never on any paper's decision, so being turned away tells nothing.
+
+
+def is_accepted(submission) -> bool:
+    """Accepted, released to its authors, not withdrawn: a paper of the proceedings."""
+    outcome = submission.outcome
+    return (outcome is not None and outcome.category == "accept" and decision_released(submission)
+            and submission.withdrawn_at is None)
+
+
+def is_proceedings_team(user) -> bool:
+    """Organizers and chairs: who sees the Proceedings menu."""
+    return is_organizer(user) or is_chair(user)
+
+
+def can_manage_proceedings(user, *, has_conflicts: bool) -> bool:
+    """Camera-ready status, volume order, builds, exports. `has_conflicts`:
+    the user has a recorded conflict with some paper (see `submissions.selectors.has_conflicts`)."""
+    return is_organizer(user) or (is_chair(user) and not has_conflicts)
+
+
+def camera_ready_deadline_for(workshop, camera):
+    extension = camera.extension if camera is not None else None
+    deadline = workshop.camera_ready_deadline
+    return extension if extension and (deadline is None or extension > deadline) else deadline
+
+
+def camera_ready_refusal(user, submission, workshop, *, now, camera=None) -> str | None:
+    """Why `user` may not change the paper's camera-ready version now, or None."""
+    if not is_author(user, submission):
+        return "Only the paper's authors can prepare its camera-ready version."
+    if not is_accepted(submission):
+        return "The camera-ready version is for accepted papers."
+    deadline = camera_ready_deadline_for(workshop, camera)
+    if deadline is not None and now > deadline:
+        return "The camera-ready deadline has passed. Write to the chairs if you need an extension."
+    return None
+
+
+def can_view_camera_ready(user, submission, *, manages_proceedings: bool) -> bool:
+    return is_accepted(submission) and (is_author(user, submission) or manages_proceedings)

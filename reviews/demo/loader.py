@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from reviews.demo.camera import load_demo_camera_ready
 from reviews.demo.papers import load_demo_papers
 from reviews.demo.pc import load_demo_decisions, load_demo_pc
 from workshop.models import AOE, RoleName, Topic, User, Workshop
@@ -79,6 +80,7 @@ def load_demo() -> list[tuple[str, str]]:
     workshop: Workshop = workshop_current()
     workshop.cfp_text = text
     workshop.venue = "Co-located with a major security conference"
+    workshop.event_dates = _at_midnight_aoe(NOW_DATES["camera_ready_deadline"] + 30).strftime("%-d %B %Y")
     workshop.timezone = AOE
     _set_dates(workshop, OPEN_DATES)
 
@@ -104,6 +106,7 @@ def load_demo() -> list[tuple[str, str]]:
     load_demo_pc(workshop)
     _set_dates(workshop, NOW_DATES)
     load_demo_decisions(workshop)
+    load_demo_camera_ready(workshop)
     return rows
 
 

@@ -74,13 +74,13 @@ MORE_PAPERS = [
 ]
 
 
-def _demo_pdf(title: str, abstract: str) -> bytes:
+def demo_pdf(title: str, abstract: str, byline: str = "Anonymous submission") -> bytes:
     import weasyprint
 
     body = "".join(f"<h2>{n} Section</h2><p>{abstract * 6}</p>" for n in range(1, 5))
     html = (f"<html><head><title>{title}</title><style>@page {{ size: A4; margin: 2.2cm }}"
             f" body {{ font: 11pt DejaVu Serif }}</style></head><body><h1>{title}</h1>"
-            f"<p><em>Anonymous submission</em></p>{body}<h2>References</h2>"
+            f"<p><em>{byline}</em></p>{body}<h2>References</h2>"
             f"<p>[1] A. Researcher. Adversarial machine learning. 2026.</p></body></html>")
     return weasyprint.HTML(string=html).write_pdf()
 
@@ -108,7 +108,7 @@ def load_demo_papers(workshop) -> int:
         submission, _ = submission_create(by=author, data=data, token=secrets.token_urlsafe(16),
                                           workshop=workshop)
         if spec["pdf"]:
-            pdf_upload(submission=submission, by=author, data=_demo_pdf(spec["title"], spec["abstract"]),
+            pdf_upload(submission=submission, by=author, data=demo_pdf(spec["title"], spec["abstract"]),
                        filename="paper.pdf", workshop=workshop)
     for title, abstract, topic, chosen, email in MORE_PAPERS:
         if Submission.objects.filter(title=title).exists():
@@ -122,6 +122,6 @@ def load_demo_papers(workshop) -> int:
             authors=[AuthorEntry(writer.full_name, writer.email, writer.affiliation)], conflicts={},
         )
         submission, _ = submission_create(by=writer, data=data, token=secrets.token_urlsafe(16), workshop=workshop)
-        pdf_upload(submission=submission, by=writer, data=_demo_pdf(title, abstract), filename="paper.pdf",
+        pdf_upload(submission=submission, by=writer, data=demo_pdf(title, abstract), filename="paper.pdf",
                    workshop=workshop)
     return Submission.objects.count()

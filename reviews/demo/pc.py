@@ -28,6 +28,14 @@ REVIEW = {"overall_merit": "4", "expertise": "3", "threat_model": "3", "relevanc
           "comments_for_pc": "Solid workshop paper.", "questions_for_response": "How many labels per day?"}
 
 
+# Early decisions (released with #1): (title, outcome, session)
+EARLY_ACCEPTS = [
+    ("Provable Defenses Against Patch Attacks on Malware Images", "Accept (oral)", "Robustness"),
+    ("Fuzzing Tokenizers: Memory Bugs in ML Preprocessing Pipelines", "Accept (oral)", "Systems"),
+    ("Membership Inference Against Federated Intrusion Detectors", "Accept (poster)", "Privacy"),
+]
+
+
 def load_demo_pc(workshop) -> None:
     if Review.objects.exists():
         return  # already loaded
@@ -97,7 +105,8 @@ def _more_reviews(workshop, chair, people, fields) -> None:
 
 
 def load_demo_decisions(workshop) -> None:
-    """Two decided papers, one of them released (with a meta-review), and an author response."""
+    """Five decided papers: four accepts released (#1 with a meta-review), a reject
+    not yet released, and an author response on it."""
     if Submission.objects.filter(outcome__isnull=False).exists():
         return
     first, second = (_fresh(p) for p in Submission.objects.order_by("pk")[:2])
@@ -108,6 +117,9 @@ def load_demo_decisions(workshop) -> None:
                               author_text="The PC liked the realistic attacker; please add a defense baseline.")
     decision_record(submission=first, outcome=Outcome.objects.get(name="Accept (poster)"), by=chair,
                     note="Unanimous after discussion.")
+    for title, outcome, _session in EARLY_ACCEPTS:
+        decision_record(submission=_fresh(Submission.objects.get(title=title)),
+                        outcome=Outcome.objects.get(name=outcome), by=chair)
     services.decisions_release(by=chair)
     decision_record(submission=_fresh(second), outcome=Outcome.objects.get(name="Reject"), by=chair,
                     note="Out of scope for this year.")

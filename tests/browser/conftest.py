@@ -5,6 +5,9 @@ import shutil
 
 import pytest
 
+# The proceedings journey watches a real worker build the volume.
+from tests.integration.conftest import real_celery, smtp_sink, start_worker  # noqa: F401 - fixtures
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 

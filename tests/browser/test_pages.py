@@ -8,16 +8,16 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from reviews.demo.loader import DEMO_PASSWORD, load_demo
-from submissions.models import Submission
+from submissions.models import ProceedingsBuild, Submission
 from tests.browser.steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGES = {
-    "anonymous": ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
+    "anonymous": ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/program/"],
     "author@lakeside.example": ["/", "/submissions/", "/submissions/{p1}/", "/submissions/{p1}/edit/",
                                 "/submissions/{p2}/", "/submissions/{p2}/response/", "/submissions/{p3}/",
-                                "/profile/"],
+                                "/submissions/{p1}/camera-ready/", "/profile/"],
     "pc2@southgate.example": ["/pc/", "/pc/bids/", "/pc/profile/", "/submissions/{p1}/", "/submissions/{p1}/review/",
                               "/submissions/{p2}/review/"],
     "chair@example.org": ["/chair/", "/chair/papers/", "/chair/papers/?q=topic:poisoning+ovemer:>=3&sort=mean&dir=desc",
@@ -26,7 +26,8 @@ PAGES = {
                           "/chair/submissions/", "/submissions/{p1}/", "/chair/settings/", "/chair/settings/topics/",
                           "/chair/settings/vocabulary/goal/", "/chair/people/", "/chair/pc/", "/chair/conflicts/",
                           "/chair/assignments/", "/chair/assignments/auto/", "/chair/review-form/", "/chair/outbox/"],
-    "organizer@example.org": ["/", "/profile/"],
+    "organizer@example.org": ["/", "/profile/", "/proceedings/", "/proceedings/order/", "/proceedings/statistics/",
+                              "/proceedings/builds/{b1}/", "/submissions/{p1}/camera-ready/", "/program/"],
 }
 
 WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) => {
@@ -36,11 +37,12 @@ WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture
 def demo(settings, tmp_path):
-    """The demo workshop; returns its paper numbers as {p1}, {p2}, {p3}."""
+    """The demo workshop; returns its paper numbers as {p1}, {p2}, ... and its build as {b1}."""
     settings.MEDIA_ROOT = tmp_path
     load_demo()
     numbers = Submission.objects.order_by("pk").values_list("pk", flat=True)
-    return {f"p{i}": number for i, number in enumerate(numbers, start=1)}
+    return {**{f"p{i}": number for i, number in enumerate(numbers, start=1)},
+            "b1": ProceedingsBuild.objects.get().pk}
 
 
 @pytest.mark.parametrize("role", list(PAGES))

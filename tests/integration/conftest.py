@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
 from django.db import connection
 
 from workshop.celery import app as celery_app
@@ -77,6 +78,7 @@ class WorkerProcess:
             "DATABASE_URL": _database_url(),
             "EMAIL_URL": f"smtp://127.0.0.1:{self.smtp_port}",
             "OUTBOX_RETRY_BASE_SECONDS": "1",
+            "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),  # the files the test's server stores
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process = subprocess.Popen(

@@ -47,6 +47,7 @@ PEOPLE = {
     "chair": ("Carol Chair", "carol@chairs.example", ("chair", "pc")),
     "other_chair": ("Dana Deputy", "dana@chairs.example", ("chair", "pc")),
     "conflicted_chair": ("Conrad Conflicted", "conrad@lakeside.example", ("chair", "pc")),  # conflict with #1
+    "organizer": ("Olga Organizer", "olga@proceedings.example", ("organizer",)),
 }
 COAUTHOR = ("Chen Coauthor", "chen@lakeside.example")
 STRANGER = ("Bruno Bystander", "bruno@elsewhere.example")
@@ -64,7 +65,11 @@ DIRECT = ["/submissions/", "/pc/", "/pc/bids/", "/chair/submissions/", "/chair/o
           *[f"/chair/papers/?q={q}" for q in ("dec:none", "dec:accept", "re:rita", "ovemer:>=4", "au:alice",
                                                "%23discuss", "status:complete")],
           *[f"/submissions/{n}/{tail}" for n in (1, 2)
-            for tail in ("", "paper.pdf", "pdf/1/", "review/", "review/offline.txt", "response/", "meta-review/")]]
+            for tail in ("", "paper.pdf", "pdf/1/", "review/", "review/offline.txt", "response/", "meta-review/",
+                         "camera-ready/")],
+          "/proceedings/", "/proceedings/order/", "/proceedings/statistics/",
+          *[f"/proceedings/export/{kind}" for kind in ("papers.csv", "papers.json", "volume.bib", "ceur.zip")],
+          "/program/", "/program/1.pdf", "/program/volume.pdf"]
 # Chairs also type in every mail of the outbox (their ids are repeatable in these worlds) and the first
 # assignment runs.
 CHAIR_DIRECT = [*DIRECT, *[f"/chair/outbox/{uuid.UUID(int=n)}/" for n in range(1, 8)],
@@ -403,6 +408,55 @@ def test_withdrawal_of_conflicted_paper_hidden_from_chair():
         Submission.objects.filter(pk=world["paper"].pk).update(withdrawn_at=NOW - timedelta(days=2))
 
     assert_same(worlds(withdrawn), "conflicted_chair")
+
+
+# --- Camera-ready and proceedings (issue 12) -------------------------------------------------
+
+
+def proceedings_worlds(change, *, program_published: bool = False):
+    """Decisions out: #1 rejected, #2 accepted (both released); world b then `change`s."""
+    def build(variant):
+        world = base_world(Base(decisions_released=True))
+        Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Reject"))
+        if program_published:
+            type(world["workshop"]).objects.update(program_published=True)
+        if variant == "b":
+            change(world)
+        return world
+    return build
+
+
+def accepted_after_all(world):
+    Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Accept (oral)"))
+
+
+def rejected_paper_differs(world):
+    """What a rejected paper is about: its title, topic and threat model."""
+    other_topic(world)
+    threat_term(world)
+    new_title(world)
+
+
+def unreleased_acceptance(world):
+    Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Accept (oral)"),
+                                                          decision_released_at=None)
+
+
+def test_conflicted_chair_cannot_learn_the_decision_from_the_proceedings():
+    compare = compare_worlds(proceedings_worlds(accepted_after_all), persona="conflicted_chair", start_urls=START,
+                             extra_urls=CHAIR_DIRECT, fragment_urls=CHAIR_FRAGMENTS)
+    assert_no_differences(compare)
+
+
+def test_organizer_learns_nothing_about_rejected_papers():
+    assert_no_differences(compare_worlds(proceedings_worlds(rejected_paper_differs), persona="organizer",
+                                         start_urls=START, extra_urls=DIRECT))
+
+
+@pytest.mark.parametrize("persona", [None, "other_author"])
+def test_public_program_shows_only_released_acceptances(persona):
+    assert_no_differences(compare_worlds(proceedings_worlds(unreleased_acceptance, program_published=True),
+                                         persona=persona, start_urls=START, extra_urls=DIRECT))
 
 
 # --- The harness itself --------------------------------------------------------------------

@@ -2,7 +2,7 @@ import pytest
 
 from reviews.demo.loader import load_demo, parse_seed_cfp
 from reviews.models import Assignment, AuthorResponse, Bid, MetaReview, Review
-from submissions.models import PdfVersion, Submission
+from submissions.models import CameraReady, PdfVersion, ProceedingsBuild, Submission
 from workshop.models import Role, Topic, Workshop
 
 
@@ -28,9 +28,13 @@ def test_load_demo_twice_gives_one_complete_demo(settings, tmp_path):
     assert "science of security for machine" in Workshop.objects.get().cfp_text.replace("\n", " ")
     assert Role.objects.filter(name="chair").count() == 1
     assert Submission.objects.count() == 13
-    assert PdfVersion.objects.count() == 12
+    assert PdfVersion.objects.filter(kind="submission").count() == 12
+    assert PdfVersion.objects.filter(kind="camera_ready").count() == 4  # one for each accepted paper
     assert (Bid.objects.count(), Assignment.objects.count()) == (6, 34)
     assert sorted(Review.objects.values_list("status", flat=True)) == ["draft"] + ["submitted"] * 29
     decided = Submission.objects.filter(outcome__isnull=False)
-    assert (decided.count(), decided.filter(decision_released_at__isnull=False).count()) == (2, 1)
+    assert (decided.count(), decided.filter(decision_released_at__isnull=False).count()) == (5, 4)
     assert AuthorResponse.objects.count() == MetaReview.objects.count() == 1
+    build = ProceedingsBuild.objects.get()
+    assert (build.status, len(build.papers), build.published_at is not None) == ("done", 4, True)
+    assert CameraReady.objects.filter(licence_accepted_at__isnull=True).count() == 1  # a reminder is due

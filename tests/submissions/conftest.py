@@ -56,3 +56,27 @@ def coauthor(db):
 def shared_submission(open_workshop, author, coauthor):
     return SubmissionFactory(created_by=author, authors=[(author.full_name, author.email),
                                                          (coauthor.full_name, coauthor.email)])
+
+
+def accept(paper, outcome_name="Accept (oral)"):
+    """Decide and release: the paper is in the proceedings."""
+    from submissions.models import Outcome, Submission
+
+    Submission.objects.filter(pk=paper.pk).update(outcome=Outcome.objects.get(name=outcome_name),
+                                                  decision_released_at=timezone.now())
+    paper.refresh_from_db()
+    return paper
+
+
+@pytest.fixture
+def camera_workshop(closed_workshop):
+    """Decisions out; camera-ready versions due in 10 days."""
+    closed_workshop.camera_ready_deadline = timezone.now() + timedelta(days=10)
+    closed_workshop.decisions_released = True
+    closed_workshop.save()
+    return closed_workshop
+
+
+@pytest.fixture
+def accepted(camera_workshop, shared_submission):
+    return accept(shared_submission)

@@ -98,3 +98,40 @@ def test_edit_refusal_explains_the_deadline_and_honours_an_extension(world, work
 
     assert before == "The paper deadline has passed; the submission can no longer be changed."
     assert after is None
+
+
+# --- Camera-ready and proceedings -------------------------------------------------------------
+
+# persona: (sees an accepted paper's camera-ready, manages the proceedings)
+CAMERA_READY = {
+    "author": (True, False), "coauthor": (True, False), "other_author": (False, False), "pc": (False, False),
+    "conflicted_pc": (False, False), "chair": (True, True), "conflicted_chair": (False, False),
+    "organizer": (True, True), "anonymous": (False, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_camera_ready_and_proceedings_table(world, persona):
+    from submissions.models import Outcome
+    from submissions.selectors import manages_proceedings
+
+    people, paper = world
+    paper.outcome, paper.decision_released_at = Outcome.objects.get(name="Accept (oral)"), timezone.now()
+    manages = manages_proceedings(people[persona])
+
+    sees = policy.can_view_camera_ready(people[persona], paper, manages_proceedings=manages)
+    assert (sees, manages) == CAMERA_READY[persona]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["unreleased", "rejected", "withdrawn"])
+def test_nobody_sees_a_camera_ready_of_a_paper_not_in_the_proceedings(world, change):
+    from submissions.models import Outcome
+
+    people, paper = world
+    paper.outcome = Outcome.objects.get(name="Reject" if change == "rejected" else "Accept (oral)")
+    paper.decision_released_at = None if change == "unreleased" else timezone.now()
+    paper.withdrawn_at = timezone.now() if change == "withdrawn" else None
+
+    assert not any(policy.can_view_camera_ready(people[p], paper, manages_proceedings=True) for p in PERSONAS)

@@ -446,7 +446,7 @@ def test_pc_member_sees_the_figures_of_the_copy_they_download(client_for, author
 def test_copy_that_differs_from_the_upload_is_kept_from_reviewers(client_for, author, open_workshop, pc_member,
                                                                    monkeypatch):
     """Issue 9, item 19: never hand out a broken copy silently."""
-    from submissions import services
+    from submissions.services import papers as services
 
     paper = SubmissionFactory(created_by=author)
     _upload(client_for(author), paper, pdf_corpus.paper())

@@ -73,12 +73,13 @@ def test_chair_pages_open_for_chairs(client_for, chair, url):
 def _settings_post(workshop, **changes):
     data = {
         "name": workshop.name, "acronym": workshop.acronym, "year": workshop.year,
-        "venue": "", "cfp_text": "CfP", "timezone": "Etc/GMT+12", "anonymity": "double",
+        "venue": "", "event_dates": "", "cfp_text": "CfP", "timezone": "Etc/GMT+12", "anonymity": "double",
         "page_limit": 8, "unclear_page_limit": "refuse", "max_pdf_mb": 20, "phase_override": "", "min_topics": 1,
         "max_topics": 3,
         "abstract_word_limit": 300, "statement_word_limit": 400, "reviews_per_paper": 3,
         "reviews_visible_to_pc": "after_own", "reviewer_names_to_pc": "after_own", "response_word_limit": 500,
-        "reminder_days_before": "",
+        "reminder_days_before": "", "camera_ready_page_limit": 10, "licence_name": "CC BY 4.0",
+        "licence_text": "Licence", "preface": "",
     }
     data.update(changes)
     return data
@@ -322,3 +323,15 @@ def test_times_on_pages_are_shown_in_the_workshop_zone_with_the_local_time(clien
     assert "27 Nov 2026, 00:00 AoE" in page
     assert '<time datetime="2026-11-27T12:00:00+00:00" data-local-time="short">' in page
     assert "UTC</time>" not in page and " UTC</td>" not in page
+
+
+@pytest.mark.django_db
+def test_the_settings_page_shows_every_setting_in_a_labelled_group(client_for, chair):
+    from workshop.forms import WorkshopForm
+
+    page = client_for(chair).get(reverse("settings_workshop")).content.decode()
+
+    missing = [name for name in WorkshopForm.Meta.fields if f'name="{name}"' not in page]
+    assert missing == []
+    assert page.count("<legend>") == len(WorkshopForm.SECTIONS)
+    assert "<legend>Camera-ready and proceedings</legend>" in page

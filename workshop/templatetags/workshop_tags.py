@@ -67,3 +67,9 @@ def short_label(label: str) -> str:
 def key_abbreviation(key: str) -> str:
     """overall_merit -> OveMer: short column heads that are also search keywords."""
     return "".join(word[:3].capitalize() for word in key.split("_"))
+
+
+@register.filter
+def moment(when, zone_name: str) -> str:
+    """A moment as text (mails): "Fri 5 Feb 2027, 23:59 AoE"."""
+    return format_moment(when, zone_name)

@@ -1,4 +1,4 @@
-from reviews.charts import cumulative, score_dots
+from workshop.charts import cumulative, paired_bars, score_dots
 
 
 def test_cumulative_line_climbs_to_the_running_total_under_the_target():
@@ -22,3 +22,18 @@ def test_score_dots_stack_equal_scores_and_spread_the_scale():
     assert [d.value for d in dots] == [2, 4, 4]
     assert dots[1].x == dots[2].x and dots[2].y < dots[1].y
     assert dots[0].x < dots[1].x
+
+
+def test_paired_bars_share_one_scale_and_shorten_long_labels():
+    chart = paired_bars([
+        {"value": "Evasion", "submitted": 10, "accepted": 4, "rate": 0.4},
+        {"value": "A very long category name that would run into the bars", "submitted": 5, "accepted": 5,
+         "rate": 1.0},
+    ])
+
+    evasion, long = chart.rows
+    assert evasion.submitted_w == 280 and evasion.accepted_w == 112
+    assert long.submitted_w == long.accepted_w == 140
+    assert long.short.endswith("…") and len(long.short) == 28
+    assert long.y > evasion.y and chart.height >= long.y + 22
+    assert evasion.label_x == chart.label_width + 280 + 6  # the count sits right of the longest bar

@@ -1,4 +1,4 @@
-"""Writes to submissions. Each service is one transaction that validates,
+"""Papers: register, edit, upload, withdraw, decide. Each service is one transaction that validates,
 saves, and queues the mail it owes."""
 
 from dataclasses import dataclass

@@ -96,3 +96,43 @@ def score_dots(values: list[float], *, low: float, high: float, width: int = 80,
         x = 4 + (width - 8) * (min(max(value, low), high) - low) / span
         dots.append(Dot(x=round(x, 1), y=round(height - 4 - 5 * stack, 1), value=value))
     return dots
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """One category: the submitted bar with the accepted bar drawn over it."""
+
+    value: str
+    short: str
+    submitted: int
+    accepted: int
+    rate: float
+    y: int
+    submitted_w: float
+    accepted_w: float
+    label_x: float
+
+
+@dataclass(frozen=True)
+class PairedBars:
+    rows: list[PairRow]
+    height: int
+    label_width: int
+    width: int = 560
+
+
+def paired_bars(rows: list[dict], *, label_width: int = 230, bar_space: int = 280, row_height: int = 22,
+                max_label: int = 28) -> PairedBars:
+    """Horizontal bars of submitted and accepted counts on one scale; `rows`
+    are dicts with value, submitted, accepted and rate."""
+    top = max((r["submitted"] for r in rows), default=1) or 1
+    laid = []
+    for index, row in enumerate(rows):
+        submitted_w = round(bar_space * row["submitted"] / top, 1)
+        value = row["value"]
+        laid.append(PairRow(
+            value=value, short=value if len(value) <= max_label else value[:max_label - 1] + "…",
+            submitted=row["submitted"], accepted=row["accepted"], rate=row["rate"], y=index * row_height,
+            submitted_w=submitted_w, accepted_w=round(bar_space * row["accepted"] / top, 1),
+            label_x=label_width + submitted_w + 6))
+    return PairedBars(rows=laid, height=max(len(rows), 1) * row_height + 4, label_width=label_width)

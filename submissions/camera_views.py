@@ -1,0 +1,127 @@
+"""The authors' camera-ready page: final PDF, final metadata, licence."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from submissions import selectors, services
+from submissions.forms import CameraAuthorFormSet, CameraMetadataForm, ExtensionForm, PdfUploadForm
+from submissions.models import PdfKind
+from submissions.uploads import upload_limited
+from workshop import policy
+from workshop.errors import Refused
+from workshop.selectors import workshop_current
+
+
+def _camera_paper(request, number):
+    workshop = workshop_current()
+    submission = selectors.camera_ready_paper_or_404(user=request.user, number=number)
+    return workshop, submission
+
+
+def _context(request, workshop, submission, *, upload_form=None, form=None, authors=None):
+    camera = selectors.camera_of(submission)
+    if form is None:
+        form = CameraMetadataForm(initial={"title": camera.title, "abstract": camera.abstract})
+        authors = CameraAuthorFormSet(prefix="authors", initial=camera.authors)
+    versions = submission.pdf_versions.filter(kind=PdfKind.CAMERA_READY).order_by("-uploaded_at", "-id")
+    return {
+        "submission": submission, "camera": camera, "versions": versions, "pdf": versions.first(),
+        "refusal": policy.camera_ready_refusal(request.user, submission, workshop, now=timezone.now(), camera=camera),
+        "deadline": policy.camera_ready_deadline_for(workshop, camera), "upload_form": upload_form or PdfUploadForm(),
+        "form": form, "authors": authors, "can_manage": selectors.manages_proceedings(request.user),
+    }
+
+
+@login_required
+def camera_ready(request, number):
+    workshop, submission = _camera_paper(request, number)
+    if request.method == "POST":
+        form = CameraMetadataForm(request.POST)
+        authors = CameraAuthorFormSet(request.POST, prefix="authors")
+        if "licence" in request.POST:
+            try:
+                services.licence_accept(submission=submission, by=request.user, workshop=workshop)
+                messages.success(request, f"You accepted the {workshop.licence_name} licence for #{submission.pk}.")
+            except Refused as refused:
+                messages.error(request, refused.message)
+            return redirect("camera_ready", number=submission.pk)
+        if form.is_valid() and authors.is_valid():
+            try:
+                services.camera_ready_metadata_save(
+                    submission=submission, by=request.user, title=form.cleaned_data["title"],
+                    abstract=form.cleaned_data["abstract"], authors=authors.printed(), workshop=workshop)
+            except Refused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, "The final title, abstract and authors are saved.")
+                return redirect("camera_ready", number=submission.pk)
+        return render(request, "submissions/camera_ready.html",
+                      _context(request, workshop, submission, form=form, authors=authors))
+    return render(request, "submissions/camera_ready.html", _context(request, workshop, submission))
+
+
+@require_POST
+@login_required
+def camera_ready_extension(request, number):
+    workshop, submission = _camera_paper(request, number)
+    form = ExtensionForm(request.POST, workshop=workshop)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["until"]))
+        return redirect("camera_ready", number=submission.pk)
+    until = form.cleaned_data["until"]
+    try:
+        services.camera_ready_extension_grant(submission=submission, until=until, by=request.user)
+        messages.success(request, "Camera-ready extension saved." if until else "Camera-ready extension removed.")
+    except Refused as refused:
+        messages.error(request, refused.message)
+    return redirect("camera_ready", number=submission.pk)
+
+
+@login_required
+def camera_ready_pdf(request, number, version_id):
+    workshop, submission = _camera_paper(request, number)
+    version = get_object_or_404(submission.pdf_versions, pk=version_id, kind=PdfKind.CAMERA_READY)
+    return FileResponse(version.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{workshop.acronym}-{workshop.year}-camera-ready-{submission.pk}-"
+                                 f"{version.uploaded_at:%Y%m%d-%H%M%S}.pdf")
+
+
+def _pdf_limit() -> int:
+    return workshop_current().max_pdf_mb * 1024 * 1024
+
+
+@upload_limited(_pdf_limit)
+@require_POST
+@login_required
+def camera_ready_upload(request, number):
+    workshop, submission = _camera_paper(request, number)
+    too_large = (f"Your file is larger than the {workshop.max_pdf_mb} MB limit, so it was not uploaded. Please "
+                 "make it smaller and upload it again.")
+    if request.upload_too_large:
+        form = PdfUploadForm(data={}, files={})
+        form.errors["pdf"] = form.error_class([too_large])
+        return render(request, "submissions/camera_ready.html",
+                      _context(request, workshop, submission, upload_form=form), status=413)
+    form = PdfUploadForm(request.POST, request.FILES)
+    if request.upload_too_large:
+        form.errors["pdf"] = form.error_class([too_large])
+    elif form.is_valid():
+        upload = form.cleaned_data["pdf"]
+        try:
+            version = services.camera_ready_upload(submission=submission, by=request.user, data=upload.read(),
+                                                   filename=upload.name, workshop=workshop)
+        except Refused as refused:
+            form.add_error("pdf", refused.message)
+        else:
+            messages.success(request, f"Final PDF uploaded: {version.page_count} pages, SHA-256 "
+                                      f"{version.sha256[:16]}….")
+            url = reverse("camera_ready", args=[submission.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return render(request, "submissions/camera_ready.html",
+                  _context(request, workshop, submission, upload_form=form))

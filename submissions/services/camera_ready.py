@@ -1,0 +1,112 @@
+"""The camera-ready version of an accepted paper: the final PDF (every upload
+kept), the final title, abstract and author list, the licence; and reminders
+to the authors who still owe something."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from submissions import selectors
+from submissions.models import CameraReady, PdfKind, PdfVersion, Submission
+from submissions.pdf import check_pdf
+from submissions.selectors import camera_of, camera_ready_statuses
+from workshop import policy
+from workshop.errors import Refused
+from workshop.mail import mail_batch_create, mail_queue_template, mail_render
+from workshop.models import MailBatch, User, Workshop
+
+MAX_PAGES_TOTAL = 200
+
+
+def _refuse_unless_allowed(by: User, submission: Submission, workshop: Workshop, now: datetime) -> CameraReady:
+    camera = camera_of(submission)
+    refusal = policy.camera_ready_refusal(by, submission, workshop, now=now, camera=camera)
+    if refusal:
+        raise Refused(refusal)
+    return camera
+
+
+def camera_ready_upload(*, submission: Submission, by: User, data: bytes, filename: str, workshop: Workshop,
+                        now: datetime | None = None) -> PdfVersion:
+    """The final PDF: the submission checks, its own page limit, no anonymity
+    warning (it names its authors), no reviewer copy; every version kept."""
+    now = now or timezone.now()
+    _refuse_unless_allowed(by, submission, workshop, now)
+    result = check_pdf(data, max_bytes=workshop.max_pdf_mb * 1024 * 1024, max_pages=MAX_PAGES_TOTAL,
+                       page_limit=workshop.camera_ready_page_limit, over_limit=workshop.unclear_page_limit,
+                       make_copy=False, check_anonymity=False)
+    with transaction.atomic():
+        version = PdfVersion(submission=submission, kind=PdfKind.CAMERA_READY, original_name=filename[:255],
+                             sha256=result.sha256, size=result.size, page_count=result.page_count,
+                             notes=result.notes, uploaded_by=by)
+        version.file.save("camera-ready.pdf", ContentFile(data), save=False)
+        version.save()
+    return version
+
+
+@dataclass(frozen=True)
+class PrintedAuthor:
+    name: str
+    affiliation: str = ""
+    orcid: str = ""
+
+
+def camera_ready_metadata_save(*, submission: Submission, by: User, title: str, abstract: str,
+                               authors: list[PrintedAuthor], workshop: Workshop,
+                               now: datetime | None = None) -> CameraReady:
+    now = now or timezone.now()
+    if not authors:
+        raise Refused("List at least one author.")
+    with transaction.atomic():
+        camera = _refuse_unless_allowed(by, submission, workshop, now)
+        camera.title, camera.abstract = title.strip(), abstract.strip()
+        camera.authors = [{"name": a.name.strip(), "affiliation": a.affiliation.strip(), "orcid": a.orcid}
+                          for a in authors]
+        camera.metadata_confirmed_at = now
+        camera.save()
+    return camera
+
+
+def licence_accept(*, submission: Submission, by: User, workshop: Workshop, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    with transaction.atomic():
+        camera = _refuse_unless_allowed(by, submission, workshop, now)
+        camera.licence_accepted_at, camera.licence_accepted_by = now, by
+        camera.licence_name = workshop.licence_name
+        camera.save()
+
+
+def camera_ready_extension_grant(*, submission: Submission, until: datetime | None, by: User) -> None:
+    """This paper's own camera-ready deadline (None removes it)."""
+    if not policy.is_accepted(submission) or not selectors.manages_proceedings(by):
+        raise Refused("Only organizers and chairs extend an accepted paper's camera-ready deadline.")
+    with transaction.atomic():
+        camera = camera_of(submission)
+        camera.extension = until
+        camera.save()
+
+
+def camera_ready_reminders(*, by: User, send: bool) -> tuple[int, tuple[str, str, str] | None, MailBatch | None]:
+    """A reminder to each author of each paper that still owes something.
+    Returns (mails, the first as (to, subject, body), the batch when `send`)."""
+    if not selectors.manages_proceedings(by):
+        raise Refused("Only organizers and chairs send camera-ready reminders.")
+    owing = [s for s in camera_ready_statuses() if s.missing]
+    mails = [(author.email, status) for status in owing for author in status.submission.authors.all()]
+    sample = None
+    if mails:
+        to, status = mails[0]
+        sample = (to, *mail_render("submissions/email/camera_ready_reminder",
+                                   {"submission": status.submission, "missing": status.missing}))
+    if not send or not mails:
+        return len(mails), sample, None
+    with transaction.atomic():
+        batch = mail_batch_create(label=f"Camera-ready reminders ({len(mails)})", by=by)
+        for to, status in mails:
+            mail_queue_template(to=to, template="submissions/email/camera_ready_reminder",
+                                context={"submission": status.submission, "missing": status.missing},
+                                kind="author:camera-ready", paper=status.submission.pk, batch=batch)
+    return len(mails), sample, batch

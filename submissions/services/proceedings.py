@@ -1,0 +1,145 @@
+"""The proceedings volume: the organizers' order, the build (a Celery task
+around the Django-free builder), publishing it."""
+
+import tempfile
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from submissions import selectors
+from submissions.models import BuildStatus, ProceedingsBuild
+from submissions.proceedings.builder import IndexEntry, PaperEntry, TocEntry, Volume, VolumeError, build_volume
+from submissions.selectors import camera_ready_statuses
+from submissions.tasks import proceedings_build_task
+from workshop.errors import Refused
+from workshop.markdown import render_markdown
+from workshop.models import RoleName, User
+from workshop.selectors import workshop_current
+
+
+def volume_order_save(*, by: User, rows: list[tuple[int, int | None, str]]) -> None:
+    """(paper number, position or None, session) for each accepted paper."""
+    if not selectors.manages_proceedings(by):
+        raise Refused("Only organizers and chairs order the volume.")
+    accepted = {s.submission.pk: s for s in camera_ready_statuses()}
+    with transaction.atomic():
+        for number, position, session in rows:
+            status = accepted.get(number)
+            if status is None:
+                continue
+            camera = status.camera
+            camera.position, camera.session = position, session.strip()
+            if camera.pk is None:
+                camera.submission = status.submission
+            camera.save()
+
+
+def build_start(*, by: User) -> ProceedingsBuild:
+    if not selectors.manages_proceedings(by):
+        raise Refused("Only organizers and chairs build the proceedings.")
+    statuses = camera_ready_statuses()
+    if not statuses:
+        raise Refused("There are no accepted papers yet (decisions are released by the chairs).")
+    without_pdf = [f"#{s.submission.pk}" for s in statuses if s.pdf is None]
+    if without_pdf:
+        raise Refused(f"Every paper needs its camera-ready PDF first; missing: {', '.join(without_pdf)}.")
+    with transaction.atomic():
+        build = ProceedingsBuild.objects.create(created_by=by, papers=[s.submission.pk for s in statuses],
+                                                total=len(statuses), stage="Waiting for a worker")
+        transaction.on_commit(lambda: proceedings_build_task.delay(build.pk))
+    return build
+
+
+def build_run(*, build_id: int) -> None:
+    """The task's work: copy the camera-ready PDFs to a temporary folder (any
+    storage), build, store the volume with its SHA-256; a failure names the paper."""
+    build = ProceedingsBuild.objects.get(pk=build_id)
+    if build.status not in (BuildStatus.QUEUED, BuildStatus.RUNNING):
+        return
+    workshop = workshop_current()
+    statuses = {s.submission.pk: s for s in camera_ready_statuses()}
+    chosen = [statuses[n] for n in build.papers if n in statuses]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        ProceedingsBuild.objects.filter(pk=build.pk).update(status=BuildStatus.RUNNING, stage=stage, done=done,
+                                                            total=total)
+
+    with tempfile.TemporaryDirectory() as folder:
+        papers = []
+        for status in chosen:
+            path = Path(folder) / f"{status.submission.pk}.pdf"
+            with status.pdf.file.open("rb") as source, path.open("wb") as target:
+                for chunk in iter(lambda: source.read(1 << 20), b""):  # noqa: B023 - read now
+                    target.write(chunk)
+            papers.append(PaperEntry(pdf=path, title=_title(status), authors=tuple(_names(status)),
+                                     label=f"#{status.submission.pk} “{_title(status)}”"))
+        out = Path(folder) / "volume.pdf"
+        try:
+            built = build_volume(
+                papers=papers, out=out, progress=progress,
+                volume=Volume(short_name=f"{workshop.acronym} {workshop.year}", name=workshop.name,
+                              year=workshop.year),
+                front_matter=lambda toc: _front_matter(workshop, toc),
+                author_index=lambda entries, first: _author_index(workshop, entries, first),
+            )
+        except VolumeError as error:
+            ProceedingsBuild.objects.filter(pk=build.pk).update(status=BuildStatus.FAILED, message=error.message,
+                                                                finished_at=timezone.now(), stage="Failed")
+            return
+        with out.open("rb") as handle:
+            build.file.save(f"{workshop.acronym}-{workshop.year}-proceedings.pdf", File(handle), save=False)
+        ProceedingsBuild.objects.filter(pk=build.pk).update(
+            file=build.file.name, sha256=built.sha256, size=out.stat().st_size, pages=built.pages,
+            front_pages=built.front_pages, papers=[s.submission.pk for s in chosen],
+            ranges=[list(r) for r in built.ranges], status=BuildStatus.DONE, stage="Done", done=len(chosen),
+            total=len(chosen),
+            finished_at=timezone.now())
+
+
+def build_publish(*, build: ProceedingsBuild, by: User, publish: bool = True) -> None:
+    """The published build is the one the public program links to (one at a time)."""
+    if not selectors.manages_proceedings(by):
+        raise Refused("Only organizers and chairs publish the proceedings.")
+    if build.status != BuildStatus.DONE:
+        raise Refused("Only a finished build can be published.")
+    with transaction.atomic():
+        ProceedingsBuild.objects.exclude(pk=build.pk).update(published_at=None)
+        ProceedingsBuild.objects.filter(pk=build.pk).update(published_at=timezone.now() if publish else None)
+
+
+def _title(status) -> str:
+    return status.camera.title or status.submission.title
+
+
+def _names(status) -> list[str]:
+    if status.camera.authors:
+        return [a["name"] for a in status.camera.authors]
+    return [a.name for a in status.submission.authors.all()]
+
+
+def _committees() -> dict[str, list[User]]:
+    people = User.objects.filter(is_active=True).prefetch_related("roles").order_by("full_name")
+    roles = {u.pk: {r.name for r in u.roles.all()} for u in people}
+    return {
+        "chairs": [u for u in people if RoleName.CHAIR in roles[u.pk]],
+        "organizers": [u for u in people if RoleName.ORGANIZER in roles[u.pk] and RoleName.CHAIR not in roles[u.pk]],
+        "pc": [u for u in people if RoleName.PC in roles[u.pk] and RoleName.CHAIR not in roles[u.pk]],
+    }
+
+
+def _front_matter(workshop, toc: list[TocEntry]) -> str:
+    return render_to_string("submissions/proceedings/front_matter.html", {
+        "workshop": workshop, "toc": toc, "preface": render_markdown(workshop.preface), **_committees()})
+
+
+def _author_index(workshop, entries: list[IndexEntry], first_page: int) -> str:
+    rows = [{"name": e.name, "links": list(zip(e.pages, e.hrefs, strict=True))} for e in entries]
+    return render_to_string("submissions/proceedings/author_index.html", {
+        "workshop": workshop, "entries": rows, "first_page": first_page})
+
+
+def published_build() -> ProceedingsBuild | None:
+    return ProceedingsBuild.objects.filter(published_at__isnull=False, status=BuildStatus.DONE).first()
