@@ -6,7 +6,7 @@ DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-
 DEBIAN_TEST := $(DEBIAN_RUN) chromium qpdf poppler-utils
 PORT ?= 8000
 
-.PHONY: run test install system-deps-run system-deps-test lint
+.PHONY: run test prod-smoke install system-deps-run system-deps-test lint
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (apt-get install python3 python3-venv)") if sys.version_info < (3, 11) else None'
@@ -44,6 +44,10 @@ run: system-deps-run install
 
 test: system-deps-test install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+# The production commands of docker-compose.yml on loopback (needs PostgreSQL and Redis).
+prod-smoke: system-deps-test install
+	PROD_SMOKE=1 $(PY) -m pytest -p no:cacheprovider tests/smoke $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -40,7 +40,7 @@ def test_docker_compose_names_the_production_services():
 def test_docker_compose_commands_point_at_this_project():
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
 
-    assert "gunicorn workshop.wsgi:application" in services["web"]["command"]
+    assert "gunicorn --config python:workshop.gunicorn_conf workshop.wsgi:application" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "workshop", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "workshop", "beat"]
     assert (ROOT / "workshop" / "wsgi.py").exists()
@@ -93,3 +93,19 @@ def test_check_deploy_fails_without_a_public_site_url():
     assert missing.returncode == local.returncode == 1
     assert "workshop.E001" in missing.stderr and "SITE_URL is not set" in missing.stderr
     assert "SITE_URL is 'http://127.0.0.1:8000'" in local.stderr
+
+
+def test_the_smoke_stack_runs_the_compose_commands_with_every_production_variable():
+    """`make prod-smoke` (tests/smoke) runs what production runs; here, that the two cannot drift."""
+    from tests.smoke.stack import Stack, compose_commands, production_variables
+
+    commands = compose_commands()
+    stack_env = Stack().env()
+
+    assert set(commands) == {"web", "worker", "beat"}
+    assert commands["web"][:2] == ["sh", "-c"]
+    assert "gunicorn --config python:workshop.gunicorn_conf" in commands["web"][2]
+    assert production_variables() - set(stack_env) == set()
+    assert stack_env["DEBUG"] == "false"
+    assert "manage.py collectstatic --noinput" in (ROOT / "Dockerfile").read_text()  # the build step the stack runs
+    assert "make prod-smoke" in (ROOT / ".ci" / "run").read_text()

@@ -47,6 +47,8 @@ if ORCID_CLIENT_ID and ORCID_SECRET:
     INSTALLED_APPS.append("allauth.socialaccount.providers.orcid")
 
 MIDDLEWARE = [
+    "workshop.health.HealthCheckMiddleware",
+    "workshop.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "workshop.storage_errors.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "workshop.urls"
@@ -123,6 +126,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING below (JSON in production)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "workshop.tasks.outbox_sweep", "schedule": 300.0},
     # Both are idempotent (a review is reminded once a day; the response mail goes once).
@@ -185,6 +189,32 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Several web and worker nodes share uploads through an S3-compatible store, chosen by
+# AWS_STORAGE_BUCKET_NAME (keys from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, as boto3 reads them).
+# Objects stay private: files are only ever streamed through the policy-checked views.
+S3_BUCKET = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if S3_BUCKET:
+    from botocore.config import Config as S3ClientConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # A store that does not answer fails the request in seconds, not minutes.
+            "client_config": S3ClientConfig(
+                s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="auto")},
+                connect_timeout=env.int("AWS_S3_CONNECT_TIMEOUT", default=5), read_timeout=30,
+                retries={"mode": "standard", "max_attempts": env.int("AWS_S3_MAX_ATTEMPTS", default=3)},
+            ),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_expire": 60,
+            "object_parameters": {"ContentDisposition": "attachment"},
+        },
+    }
+
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -221,10 +251,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# JSON lines (one object per line, with the request or task id) in production; text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "workshop.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Their INFO is a line per rendering step: noise in a worker's log.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf")},

@@ -1,0 +1,130 @@
+"""Uploads in an S3-compatible store: moto's standalone server on loopback, used through boto3 as any S3."""
+
+import hashlib
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+
+import boto3
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from submissions.models import PdfVersion
+from tests.smoke.stack import free_port
+from tests.submissions import pdf_corpus
+
+KEYS = {"aws_access_key_id": "test", "aws_secret_access_key": "test-secret", "region_name": "us-east-1"}
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)  # noqa: S310 - loopback
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield endpoint
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def _s3_storages(settings, endpoint: str, bucket: str) -> dict:
+    from botocore.config import Config
+
+    return {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket, "endpoint_url": endpoint, "region_name": "us-east-1", "access_key": "test",
+        "secret_key": "test-secret", "default_acl": "private", "file_overwrite": False,
+        "client_config": Config(connect_timeout=1, retries={"mode": "standard", "max_attempts": 1}),
+    }}}
+
+
+@pytest.fixture
+def bucket(settings, s3_endpoint):
+    name = f"uploads-{secrets.token_hex(4)}"
+    client = boto3.client("s3", endpoint_url=s3_endpoint, **KEYS)
+    client.create_bucket(Bucket=name)
+    settings.STORAGES = _s3_storages(settings, s3_endpoint, name)
+    return client, name
+
+
+def _stored(client, name) -> dict[str, str]:
+    """Every object in the bucket: key -> SHA-256 of its bytes."""
+    keys = [o["Key"] for o in client.list_objects_v2(Bucket=name).get("Contents", [])]
+    return {key: hashlib.sha256(client.get_object(Bucket=name, Key=key)["Body"].read()).hexdigest() for key in keys}
+
+
+def _upload(client, submission, content, filename="paper.pdf"):
+    return client.post(reverse("pdf_upload", args=[submission.pk]),
+                       {"pdf": SimpleUploadedFile(filename, content, "application/pdf")})
+
+
+@pytest.mark.django_db
+def test_every_version_and_its_reviewer_copy_are_kept_in_the_bucket(bucket, client_for, submission, author):
+    s3, name = bucket
+    client = client_for(author)
+
+    _upload(client, submission, pdf_corpus.paper())
+    first = _stored(s3, name)
+    _upload(client, submission, pdf_corpus.paper(body_pages=4))
+    both = _stored(s3, name)
+
+    versions = list(PdfVersion.objects.filter(submission=submission).order_by("uploaded_at"))
+    assert len(versions) == 2 and len(first) == 2 and len(both) == 4
+    assert first.items() <= both.items(), "the first version's objects are untouched"
+    for version in versions:
+        assert both[version.file.name] == version.sha256
+        assert both[version.reviewer_file.name] == version.reviewer_sha256
+
+
+@pytest.mark.django_db
+def test_reviewers_download_through_the_policy_checked_view_never_a_bucket_url(
+    bucket, client_for, submission, author, pc_member, other_author,
+):
+    s3, name = bucket
+    _upload(client_for(author), submission, pdf_corpus.paper())
+    version = submission.pdf_versions.get()
+    url = reverse("paper_pdf", args=[submission.pk])
+
+    response = client_for(pc_member).get(url)
+    outsider = client_for(other_author).get(url)
+
+    assert response.status_code == 200  # streamed by us: no redirect to the store
+    assert response["Content-Disposition"] == f'attachment; filename="submission-{submission.pk}.pdf"'
+    body = b"".join(response.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == version.reviewer_sha256
+    assert outsider.status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_unreachable_store_is_a_clear_error_and_nothing_is_recorded(
+    settings, client_for, submission, author,
+):
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    settings.STORAGES = _s3_storages(settings, dead, "uploads")
+    version_before = type(submission).objects.get(pk=submission.pk).version
+
+    response = _upload(client_for(author), submission, pdf_corpus.paper())
+
+    assert response.status_code == 503
+    assert "Nothing was saved" in response.content.decode()
+    assert submission.pdf_versions.count() == 0
+    assert type(submission).objects.get(pk=submission.pk).version == version_before
+
+
+@pytest.mark.django_db
+def test_health_check_reports_the_store(bucket, settings, client):
+    assert client.get("/healthz").json()["storage"] == "ok"
+
+    settings.STORAGES = _s3_storages(settings, f"http://127.0.0.1:{free_port()}", "uploads")
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["storage"] == "unavailable"

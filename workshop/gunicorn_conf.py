@@ -1,0 +1,31 @@
+"""Gunicorn's settings for production (docker-compose.yml's web command loads them).
+
+Two cores: PDF checks are CPU-bound and uploads wait on the network, so sync
+workers at 2 x cores + 1 keep both cores busy while slow uploads trickle in
+(bench/deadline.py measured it; README "Deadline day")."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - inside a container
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+timeout = 120  # a 20 MB PDF's checks and its upload to the store fit well inside
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat files, in RAM
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = None  # Django logs one line per request, with its request id (workshop/request_log.py)
+errorlog = "-"
+
+if os.environ.get("LOG_FORMAT", "json" if os.environ.get("DEBUG", "true").lower() == "false" else "text") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
+                                 "stream": "ext://sys.stderr"}},
+        "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    }
