@@ -34,20 +34,19 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request.request_id = incoming if SANE.match(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request.request_id)
+        # Not reset on the way out: Django logs 4xx/5xx after the last middleware returns, and those
+        # lines need the id too; the next request (each thread has its own context) sets its own.
+        request_id_var.set(request.request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[HEADER] = request.request_id
-            user = getattr(request, "user", None)
-            access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
-                "method": request.method, "path": request.path, "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": user.pk if user is not None and user.is_authenticated else None,
-            })
-            return response
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        response[HEADER] = request.request_id
+        user = getattr(request, "user", None)
+        access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
+            "method": request.method, "path": request.path, "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "user_id": user.pk if user is not None and user.is_authenticated else None,
+        })
+        return response
 
 
 @before_task_publish.connect

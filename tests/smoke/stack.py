@@ -89,6 +89,7 @@ class MailSink:
 class Stack:
     def __init__(self, *, web_workers: int = 2, worker_concurrency: int | None = None, extra_env=None):
         self.tag = secrets.token_hex(4)
+        self.secret_key = secrets.token_urlsafe(50)
         self.dir = Path(tempfile.mkdtemp(prefix=f"stack-{self.tag}-"))
         self.port = free_port()
         self.s3_port = free_port()
@@ -113,7 +114,7 @@ class Stack:
             "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}",
             "PYTHONUNBUFFERED": "1",
             "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
+            "SECRET_KEY": self.secret_key,
             "ALLOWED_HOSTS": f"{HOSTNAME},127.0.0.1",
             "SITE_URL": self.url,
             "CSRF_TRUSTED_ORIGINS": self.url,
@@ -249,6 +250,7 @@ class Stack:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop what we started on `kill` too
     with Stack() as stack:
         print(f"web {stack.url}  (gunicorn on 127.0.0.1:{stack.port})\n"
               f"S3 http://127.0.0.1:{stack.s3_port} bucket {stack.bucket}\n"

@@ -12,9 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from submissions.models import PdfVersion
+from submissions.models import BuildStatus, PdfVersion
 from tests.smoke.stack import free_port
 from tests.submissions import pdf_corpus
+from tests.submissions.test_proceedings import _built, volume  # noqa: F401 - a fixture
 
 KEYS = {"aws_access_key_id": "test", "aws_secret_access_key": "test-secret", "region_name": "us-east-1"}
 
@@ -128,3 +129,15 @@ def test_health_check_reports_the_store(bucket, settings, client):
 
     assert response.status_code == 503
     assert response.json()["storage"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_the_proceedings_build_reads_final_pdfs_from_the_bucket_and_stores_the_volume_there(
+    bucket, organizer, volume, django_capture_on_commit_callbacks,
+):
+    s3, name = bucket
+
+    build = _built(organizer, django_capture_on_commit_callbacks)
+
+    assert build.status == BuildStatus.DONE, build.message
+    assert _stored(s3, name)[build.file.name] == build.sha256
