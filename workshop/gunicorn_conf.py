@@ -9,6 +9,9 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - inside a container
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+# Threads, so a worker waiting for a slow upload's body still answers other requests.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 preload_app = True  # load Django once, then fork: workers share its pages and start at once
 timeout = 120  # a 20 MB PDF's checks and its upload to the store fit well inside
 graceful_timeout = 30
