@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -27,7 +28,7 @@ def auto_start(request):
     if request.method == "POST" and form.is_valid():
         run = auto.run_create(by=request.user, params=form.params())
         return redirect("auto_run", pk=run.pk)
-    runs = AssignmentRun.objects.filter(created_by=request.user)[:10]
+    runs = AssignmentRun.objects.filter(created_by=request.user).defer("result")[:10]  # a result can be MBs
     return render(request, "reviews/auto_start.html", {"form": form, "runs": runs})
 
 
@@ -49,18 +50,23 @@ def auto_run(request, pk):
         response = HttpResponse()
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "reviews/auto_run.html", {"run": run, **_preview(run, request.user)})
+    return render(request, "reviews/auto_run.html",
+                  {"run": run, **_preview(run, request.user, request.GET.get("page"))})
 
 
-def _preview(run: AssignmentRun, user) -> dict:
+PAGE_PAPERS = 100  # papers per page of the per-paper table; the figures above it cover every paper
+
+
+def _preview(run: AssignmentRun, user, page_number=None) -> dict:
     """The proposal as this chair may see it now (see `auto.run_view`); every
-    figure is computed from what is shown, so hidden papers change none."""
+    figure is computed from what is shown, so hidden papers change none. The
+    figures cover the whole proposal, the per-paper table one page of it."""
     if run.status not in (RunStatus.DONE, RunStatus.APPLIED):
         return {}
     view = auto.run_view(run=run, user=user)
     by_paper = defaultdict(list)
     for pair in view.pairs:
-        by_paper[pair["paper"]].append({**pair, "name": pair["reviewer_user"].full_name})
+        by_paper[pair["paper"]].append(pair)
     rows = [{"paper": items[0]["submission"], "reviewers": sorted(items, key=lambda i: -i["score"]),
              "expert": any(i["topic"] >= auto.EXPERT_TOPIC_SHARE for i in items)}
             for _pid, items in sorted(by_paper.items())]
@@ -68,11 +74,13 @@ def _preview(run: AssignmentRun, user) -> dict:
     for pair in view.pairs:
         load[pair["reviewer"]] += 1
     # Every PC member, not the run's list: who the run considered for a hidden paper is hidden too.
-    loads = sorted(((member.full_name, load[member.pk]) for member in pc_members()), key=lambda x: (-x[1], x[0]))
+    loads = sorted(((name, load[pk]) for pk, name in pc_members().values_list("pk", "full_name")),
+                   key=lambda x: (-x[1], x[0]))
     current = set(Assignment.objects.values_list("submission_id", "reviewer_id"))
     paper_totals = [sum(i["score"] for i in row["reviewers"]) for row in rows]
     return {
-        "rows": rows, "loads": loads, "blocked": view.blocked, "left_out": view.left_out,
+        "page": Paginator(rows, PAGE_PAPERS).get_page(page_number), "papers": len(rows),
+        "loads": loads, "blocked": view.blocked, "left_out": view.left_out,
         "new_pairs": sum((p["paper"], p["reviewer"]) not in current for p in view.pairs),
         "total": sum(paper_totals), "weakest": min(paper_totals, default=0),
         "no_expert": [r["paper"] for r in rows if not r["expert"]],

@@ -213,18 +213,23 @@ class Affinity:
         parts["total"] = total
         return parts
 
-    def components(self, paper, reviewer, block: int = 1000) -> Components:
-        """Why each pair scores what it does: the parts and the weighted total."""
+    def components(self, paper, reviewer, block: int = 1000, *, workers: int | None = None) -> Components:
+        """Why each pair scores what it does: the parts and the weighted total.  Blocks of
+        papers run on `workers` threads like ``candidates``; each writes its own pairs."""
         paper = np.asarray(paper, dtype=np.int64).ravel()
         reviewer = np.asarray(reviewer, dtype=np.int64).ravel()
         out = {k: np.zeros(len(paper)) for k in ("text", "topic", "threat", "bid", "total")}
         out["conflict"] = np.zeros(len(paper), dtype=bool)
         papers, row = np.unique(paper, return_inverse=True)  # only the papers asked about
-        for lo in range(0, len(papers), block):
+
+        def one_block(lo: int) -> None:
             sel = np.flatnonzero((row >= lo) & (row < lo + block))
             parts = self._block(papers[lo : lo + block])
             for name, arr in out.items():
                 arr[sel] = parts[name][row[sel] - lo, reviewer[sel]]
+
+        with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
+            list(pool.map(one_block, range(0, len(papers), block)))
         return Components(paper.astype(np.int32), reviewer.astype(np.int32), **out)
 
     def candidates(self, k: int = 50, *, extra=None, block: int = 1000, workers: int | None = None) -> Candidates:

@@ -4,8 +4,9 @@ from django.urls import reverse
 from reviews import auto, services
 from reviews.models import Assignment, AssignmentRun, RunStatus
 from submissions.models import Conflict
-from tests.factories import RoleFactory, SubmissionFactory, UserFactory
+from tests.factories import RoleFactory, SubmissionFactory, UserFactory, submissions_in_bulk
 from tests.reviews.conftest import submitted_review
+from workshop import policy
 from workshop.models import OutgoingMail, Topic
 
 
@@ -53,10 +54,10 @@ def test_run_matches_each_paper_with_its_expert_and_explains_why(experts, chair,
         run = auto.run_create(by=chair, params=_params())
     run.refresh_from_db()
 
-    pairs = {(p["paper"], p["reviewer"]) for p in run.result["pairs"]}
+    pairs = {(p["paper"], p["reviewer"]) for p in auto.stored_pairs(run.result)}
     assert run.status == RunStatus.DONE
     assert {(poisoning.pk, people["poison"].pk), (verification.pk, people["verify"].pk)} <= pairs
-    poison_pair = next(p for p in run.result["pairs"] if p["paper"] == poisoning.pk)
+    poison_pair = next(p for p in auto.stored_pairs(run.result) if p["paper"] == poisoning.pk)
     assert poison_pair["topic"] == 1.0 and poison_pair["text"] > 0
 
 
@@ -69,7 +70,8 @@ def test_run_never_assigns_a_conflict(experts, chair, django_capture_on_commit_c
         run = auto.run_create(by=chair, params=_params(k=2, max_load=3))
     run.refresh_from_db()
 
-    assert (poisoning.pk, people["poison"].pk) not in {(p["paper"], p["reviewer"]) for p in run.result["pairs"]}
+    pairs = {(p["paper"], p["reviewer"]) for p in auto.stored_pairs(run.result)}
+    assert (poisoning.pk, people["poison"].pk) not in pairs
 
 
 @pytest.mark.django_db
@@ -110,7 +112,7 @@ def test_conflicted_chair_runs_leave_out_their_conflicts(experts, chair, django_
         run = auto.run_create(by=chair, params=_params())
     run.refresh_from_db()
 
-    assert {p["paper"] for p in run.result["pairs"]} == {verification.pk}
+    assert {p["paper"] for p in auto.stored_pairs(run.result)} == {verification.pk}
 
 
 @pytest.mark.django_db
@@ -189,7 +191,7 @@ def test_saved_run_is_filtered_by_conflicts_declared_after_it(client_for, expert
     with django_capture_on_commit_callbacks(execute=True):
         run = auto.run_create(by=chair, params=_params(k=1, max_load=2))
     run.refresh_from_db()
-    verifier = next(p["reviewer"] for p in run.result["pairs"] if p["paper"] == verification.pk)
+    verifier = next(p["reviewer"] for p in auto.stored_pairs(run.result) if p["paper"] == verification.pk)
     Conflict.objects.create(submission=poisoning, user=chair, reason="advisor", source="chair")
     Conflict.objects.create(submission=verification, user_id=verifier, reason="advisor", source="pc")
     client = client_for(chair)
@@ -204,3 +206,87 @@ def test_saved_run_is_filtered_by_conflicts_declared_after_it(client_for, expert
     assert csv_text.splitlines() == ["paper,email,action"]
     assert Assignment.objects.count() == 0
     assert "Not applied, because of conflicts declared since" in applied
+
+
+def _pc(n: int) -> list:
+    people = [UserFactory(email=f"member{i}@pc{i}.example", full_name=f"Member {i:02d}") for i in range(n)]
+    for person in people:
+        RoleFactory(user=person, name="pc")
+    return people
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("count", "members"), [(1, 2), (130, 6)])
+def test_preview_queries_do_not_grow_with_papers(client_for, chair, count, members, django_assert_num_queries,
+                                                 django_capture_on_commit_callbacks):
+    _pc(members)
+    submissions_in_bulk(count, created_by=UserFactory(), title="Paper {n}:")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = auto.run_create(by=chair, params=_params(k=1, max_load=count))
+    client = client_for(chair)
+    client.get(reverse("auto_start"))  # the session and the workshop are read once per client
+
+    with django_assert_num_queries(12):
+        response = client.get(reverse("auto_run", args=[run.pk]))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_preview_pages_the_papers_and_counts_them_all(client_for, chair, django_capture_on_commit_callbacks):
+    _pc(3)
+    papers = submissions_in_bulk(130, created_by=UserFactory(), title="Paper {n}:")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = auto.run_create(by=chair, params=_params(k=1, max_load=130))
+    client = client_for(chair)
+
+    first = client.get(reverse("auto_run", args=[run.pk])).content.decode()
+    second = client.get(reverse("auto_run", args=[run.pk]), {"page": 2}).content.decode()
+
+    assert "Papers 1–100 of 130." in first and "Paper 100:" in first and "Paper 101:" not in first
+    assert "Papers 101–130 of 130." in second and "Paper 101:" in second and "Paper 100:" not in second
+    assert "130 new assignments would be made" in first and "130 new assignments would be made" in second
+    assert f"#{papers[-1].pk}" in second
+
+
+@pytest.mark.django_db
+def test_run_conflicts_are_the_policys_for_every_pair(chair):
+    """The run asks the policy only about creators, authors and recorded conflicts:
+    the same pairs as asking it about every paper and PC member."""
+    creator, by_email, declared, waived, free = _pc(5)
+    papers = [
+        SubmissionFactory(created_by=creator),
+        SubmissionFactory(authors=[("Someone", "someone@else.example"), ("B", by_email.email.upper())]),
+        SubmissionFactory(),
+        SubmissionFactory(),
+        SubmissionFactory(),
+    ]
+    Conflict.objects.create(submission=papers[2], user=declared, reason="advisor", source="pc")
+    Conflict.objects.create(submission=papers[3], user=waived, reason="advisor", source="author", waived_by=chair)
+    Conflict.objects.create(submission=papers[4], user=chair, reason="advisor", source="author")
+
+    inputs = auto._inputs(chair)
+
+    brute = [(i, j) for i, p in enumerate(inputs.papers) for j, u in enumerate(inputs.reviewers)
+             if policy.is_conflicted(u, p)]
+    assert [p.pk for p in inputs.papers] == [p.pk for p in papers[:4]]  # the chair's conflict is left out
+    assert inputs.conflicts == brute
+    assert {(inputs.papers[i].pk, inputs.reviewers[j].pk) for i, j in brute} == {
+        (papers[0].pk, creator.pk), (papers[1].pk, by_email.pk), (papers[2].pk, declared.pk)}
+    assert free not in {inputs.reviewers[j] for _, j in brute}
+
+
+@pytest.mark.django_db
+def test_run_stores_one_short_row_per_pair_and_old_runs_still_read(experts, chair,
+                                                                   django_capture_on_commit_callbacks):
+    people, poisoning, _ = experts
+    with django_capture_on_commit_callbacks(execute=True):
+        run = auto.run_create(by=chair, params=_params())
+    run.refresh_from_db()
+    old = {"pairs": [{"paper": poisoning.pk, "reviewer": people["poison"].pk, "score": 0.9, "text": 0.2,
+                      "topic": 1.0, "threat": 0.0, "bid": 0.0, "kept": False}]}
+
+    assert run.result["fields"] == list(auto.PAIR_FIELDS)
+    assert all(isinstance(row, list) and len(row) == len(auto.PAIR_FIELDS) for row in run.result["pairs"])
+    assert auto.stored_pairs(old) == old["pairs"]
+    assert auto.stored_pairs({}) == []

@@ -133,7 +133,7 @@ def test_health_check_reports_the_store(bucket, settings, client):
 
 @pytest.mark.django_db
 def test_the_proceedings_build_reads_final_pdfs_from_the_bucket_and_stores_the_volume_there(
-    bucket, organizer, volume, django_capture_on_commit_callbacks,
+    bucket, organizer, volume, django_capture_on_commit_callbacks,  # noqa: F811 - the imported fixture
 ):
     s3, name = bucket
 
