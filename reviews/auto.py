@@ -17,8 +17,8 @@ from reviews.tasks import assignment_run_task
 from submissions.models import Submission
 from submissions.selectors import with_related
 from workshop import policy
-from workshop.models import Role, User, VocabularyKind
-from workshop.selectors import pc_members
+from workshop.models import User, VocabularyKind
+from workshop.selectors import pc_members, users_with_roles_cached
 
 MODES = {"fresh": "Fresh assignment (replace unreviewed assignments)",
          "ensure": "Ensure every paper has k (only add)",
@@ -255,16 +255,8 @@ def run_view(*, run: AssignmentRun, user: User) -> RunView:
 
 
 def _people(ids: set[int]) -> dict[int, User]:
-    """Users by id with their roles read in one query: `policy.assignment_refusal`
-    asks `is_pc_member` of each, which would otherwise query once per person.
-    The roles go where `role_names_of` keeps them for each user object."""
-    people = {u.pk: u for u in User.objects.filter(pk__in=ids)}
-    roles: dict[int, set[str]] = {pk: set() for pk in people}
-    for user_id, name in Role.objects.filter(user_id__in=list(people)).values_list("user_id", "name"):
-        roles[user_id].add(name)
-    for pk, person in people.items():
-        person._workshop_roles = frozenset(roles[pk])
-    return people
+    """`policy.assignment_refusal` asks `is_pc_member` of each person: read every role at once."""
+    return users_with_roles_cached(ids)
 
 
 def run_apply(*, run: AssignmentRun, by: User) -> tuple[int, int, list[str]]:

@@ -43,6 +43,17 @@ def role_names_of(user) -> frozenset[str]:
     return cached
 
 
+def users_with_roles_cached(ids) -> dict[int, User]:
+    """Users by id, their roles read in one query and cached where `role_names_of` looks."""
+    people = {u.pk: u for u in User.objects.filter(pk__in=ids)}
+    roles: dict[int, set[str]] = {pk: set() for pk in people}
+    for user_id, name in Role.objects.filter(user_id__in=list(people)).values_list("user_id", "name"):
+        roles[user_id].add(name)
+    for pk, person in people.items():
+        person._workshop_roles = frozenset(roles[pk])
+    return people
+
+
 def people_with_roles() -> QuerySet[User]:
     return User.objects.filter(is_active=True).prefetch_related("roles").order_by("full_name", "email")
 
