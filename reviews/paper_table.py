@@ -5,15 +5,23 @@ A constant number of queries whatever the number of papers (values, not
 model instances, for the big ones), then plain Python. A row the chair is
 conflicted with keeps its number and title only, and its search facts hide
 everything else (see `reviews.search`), so hidden data changes no count,
-ordering or match."""
+ordering or match.
+
+A page that shows papers in numbered order builds only its page's rows:
+`paper_numbers` gives the numbers to page through (a query when there is no
+search; otherwise the matches, found on only the facts the search reads) and
+`paper_rows(numbers=...)` the rows of one page."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from django.db.models import QuerySet
+
 from reviews.models import Assignment, Review, ReviewField, ReviewStatus
-from reviews.search import PaperFacts, Query, matches
+from reviews.search import PaperFacts, Query, facts_read, matches
 from submissions.models import Author, Outcome, PdfKind, PdfVersion, Submission, SubmissionStatus, Tag
 from submissions.selectors import conflicted_numbers
 from workshop import policy
@@ -113,15 +121,44 @@ def score_fields() -> list[ReviewField]:
     return list(ReviewField.objects.filter(kind="score").order_by("position", "id"))
 
 
-def paper_rows(*, user, fields: list[ReviewField] | None = None) -> list[PaperRow]:
-    """All papers, numbered order, as `user` (a chair) may see them."""
+# What a row is made of besides the paper's own columns, one query each (see `_related`).
+RELATED = frozenset({"topics", "terms", "authors", "reviewers", "reviews", "tags", "pdf"})
+# The search facts -> the parts of a row they come from.
+_FACT_SOURCES = {"abstract": {"abstract"}, "authors": {"authors"}, "topics": {"topics"}, "threat_terms": {"terms"},
+                 "reviewers": {"reviewers"}, "scores": {"reviews"}, "status": {"pdf"}, "tags": {"tags"}}
+
+
+def paper_rows(*, user, fields: list[ReviewField] | None = None,
+               numbers: Collection[int] | None = None) -> list[PaperRow]:
+    """All papers (or only those `numbers`: a page), numbered order, as `user` (a chair) may see them."""
     if not policy.can_view_paper_table(user):
         return []
-    fields = score_fields() if fields is None else fields
+    return _rows(user, score_fields() if fields is None else fields, numbers=numbers,
+                 parts=RELATED | {"abstract"})
+
+
+def paper_numbers(*, user, query: Query | None, fields: list[ReviewField]) -> QuerySet | list[int]:
+    """The numbers of the papers `query` matches, in order, for a paginator.
+    No search: a query, so a page costs a COUNT and a LIMIT/OFFSET. A search:
+    it runs on every paper, but loads only the facts it reads (a title word
+    reads titles and abstracts, `au:` the authors, ...), never a whole row."""
+    if not policy.can_view_paper_table(user):
+        return []
+    if query is None or query.is_empty:
+        return Submission.objects.order_by("pk").values_list("pk", flat=True)
+    parts = set().union(*(_FACT_SOURCES.get(fact, ()) for fact in facts_read(query)))
+    return [row.number for row in _rows(user, fields, numbers=None, parts=parts) if matches(query, row.facts)]
+
+
+def _rows(user, fields: list[ReviewField], *, numbers: Collection[int] | None, parts: set[str]) -> list[PaperRow]:
+    """The rows with only `parts` filled in (RELATED and "abstract"; the rest stays empty)."""
     hidden = set(conflicted_numbers(user=user).values_list("pk", flat=True))
-    papers = list(Submission.objects.order_by("pk").values(
-        "pk", "title", "abstract", "withdrawn_at", "outcome_id", "decision_released_at"))
-    by_paper = _related(hidden)
+    papers = Submission.objects.order_by("pk")
+    if numbers is not None:
+        papers = papers.filter(pk__in=numbers)
+    papers = list(papers.values("pk", "title", "withdrawn_at", "outcome_id", "decision_released_at",
+                                *(["abstract"] if "abstract" in parts else [])))
+    by_paper = _related(hidden, numbers=numbers, parts=parts)
     outcomes = Outcome.objects.in_bulk()
     rows = []
     for paper in papers:
@@ -139,34 +176,43 @@ class AuthorLine(NamedTuple):
     affiliation: str
 
 
-def _related(hidden: set[int]) -> dict:
-    """Everything the managed rows show, keyed by paper: one query per kind.
-    Papers are left out by exclusion (the viewer's conflicts are few), so the
-    queries do not carry every paper number."""
+def _related(hidden: set[int], *, numbers: Collection[int] | None = None, parts=RELATED) -> dict:
+    """What the managed rows show, keyed by paper: one query per part asked
+    for. Papers are left out by exclusion (the viewer's conflicts are few), so
+    the queries do not carry every paper number; a page's rows name their own."""
     data = defaultdict(lambda: defaultdict(list))
-    topic_names = dict(Topic.objects.values_list("pk", "name"))
-    for number, topic in Submission.topics.through.objects.exclude(submission_id__in=hidden).values_list(
-            "submission_id", "topic_id"):
-        data[number]["topics"].append(topic_names[topic])
-    terms = {t.pk: (t.kind, t.label, t.position) for t in VocabularyTerm.objects.all()}
-    for number, term in Submission.threat_terms.through.objects.exclude(submission_id__in=hidden).values_list(
-            "submission_id", "vocabularyterm_id"):
-        data[number]["terms"].append(terms[term])
-    for number, *author in Author.objects.exclude(submission_id__in=hidden).order_by(
-            "submission_id", "position").values_list("submission_id", "name", "email", "affiliation"):
-        data[number]["authors"].append(AuthorLine(*author))
-    assigned = list(Assignment.objects.exclude(submission_id__in=hidden).values_list("submission_id", "reviewer_id"))
-    people = User.objects.in_bulk({reviewer for _, reviewer in assigned})
-    for number, reviewer in assigned:
-        data[number]["reviewers"].append(people[reviewer])
-    for number, values in Review.objects.exclude(submission_id__in=hidden).filter(
-            status=ReviewStatus.SUBMITTED).values_list("submission_id", "values"):
-        data[number]["reviews"].append(values)
-    for number, name in Tag.objects.exclude(submission_id__in=hidden).values_list("submission_id", "name"):
-        data[number]["tags"].append(name)
-    for version in PdfVersion.objects.exclude(submission_id__in=hidden).filter(kind=PdfKind.SUBMISSION).order_by(
-            "uploaded_at", "id").values("submission_id", "page_count", "sha256"):
-        data[version["submission_id"]]["pdf"] = [version]  # the newest wins
+
+    def of(model):
+        rows = model.objects.exclude(submission_id__in=hidden)
+        return rows if numbers is None else rows.filter(submission_id__in=numbers)
+
+    if "topics" in parts:
+        topic_names = dict(Topic.objects.values_list("pk", "name"))
+        for number, topic in of(Submission.topics.through).values_list("submission_id", "topic_id"):
+            data[number]["topics"].append(topic_names[topic])
+    if "terms" in parts:
+        terms = {t.pk: (t.kind, t.label, t.position) for t in VocabularyTerm.objects.all()}
+        for number, term in of(Submission.threat_terms.through).values_list("submission_id", "vocabularyterm_id"):
+            data[number]["terms"].append(terms[term])
+    if "authors" in parts:
+        for number, *author in of(Author).order_by("submission_id", "position").values_list(
+                "submission_id", "name", "email", "affiliation"):
+            data[number]["authors"].append(AuthorLine(*author))
+    if "reviewers" in parts:
+        assigned = list(of(Assignment).values_list("submission_id", "reviewer_id"))
+        people = User.objects.in_bulk({reviewer for _, reviewer in assigned})
+        for number, reviewer in assigned:
+            data[number]["reviewers"].append(people[reviewer])
+    if "reviews" in parts:
+        for number, values in of(Review).filter(status=ReviewStatus.SUBMITTED).values_list("submission_id", "values"):
+            data[number]["reviews"].append(values)
+    if "tags" in parts:
+        for number, name in of(Tag).values_list("submission_id", "name"):
+            data[number]["tags"].append(name)
+    if "pdf" in parts:
+        for version in of(PdfVersion).filter(kind=PdfKind.SUBMISSION).order_by("uploaded_at", "id").values(
+                "submission_id", "page_count", "sha256"):
+            data[version["submission_id"]]["pdf"] = [version]  # the newest wins
     return data
 
 
@@ -203,7 +249,8 @@ def _row(paper: dict, related: dict, outcome: Outcome | None, fields: list[Revie
         topics=sorted(related["topics"]), terms=terms, authors=related["authors"], reviewers=related["reviewers"],
         reviews_done=len(related["reviews"]), scores=scores, outcome=outcome,
         released=paper["decision_released_at"] is not None, tags=sorted(related["tags"]),
-        pages=pdf["page_count"] if pdf else None, sha256=pdf["sha256"] if pdf else "", abstract=paper["abstract"],
+        pages=pdf["page_count"] if pdf else None, sha256=pdf["sha256"] if pdf else "",
+        abstract=paper.get("abstract", ""),
     )
 
 

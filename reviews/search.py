@@ -167,6 +167,36 @@ def matches(query: Query, paper: PaperFacts) -> bool:
     return query.root is None or query.root.test(paper)
 
 
+# The PaperFacts each keyword of visible_strings() reads.
+_TEXT_READS = {"text": ("title", "abstract"), "title": ("title",), "abstract": ("abstract",), "author": ("authors",),
+               "topic": ("topics",), "reviewer": ("reviewers",), "tag": ("tags",), "status": ("status",),
+               "outcome": ("outcome", "decision", "decision_known")}
+
+
+def facts_read(query: Query) -> frozenset[str]:
+    """The PaperFacts fields `matches(query, ...)` can read: a caller may leave
+    the others empty (loading them for every paper is what makes a search slow)."""
+    read: set[str] = set()
+    pending = [query.root] if query.root is not None else []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (And, Or)):
+            pending.extend(node.parts)
+        elif isinstance(node, Not):
+            pending.append(node.part)
+        elif isinstance(node, Text):
+            read.update(("threat_terms",) if node.field.startswith("threat") else _TEXT_READS[node.field])
+        elif isinstance(node, Number):
+            read.add("number")
+        elif isinstance(node, Score):
+            read.add("scores")
+        elif isinstance(node, Decision):
+            read.update(("decision", "decision_known"))
+        else:  # a node this function does not know yet: everything, to be safe
+            return frozenset(PaperFacts.__dataclass_fields__)
+    return frozenset(read)
+
+
 def parse(text: str, *, score_keys: Sequence[str] = ()) -> Query:
     if len(text) > MAX_LENGTH:
         raise SearchError(f"the query is too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH)

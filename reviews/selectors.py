@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from reviews.models import (
     Assignment,
@@ -35,22 +36,32 @@ def own_review_or_new(*, submission, user) -> Review:
     return policy.own_review(user, submission) or Review(submission=submission, reviewer=user)
 
 
-def bidding_rows(*, user, workshop, topic: int | None = None, term: int | None = None) -> list[Submission]:
-    """Papers `user` may bid on, each with `.my_bid` and `.match` (topic-expertise
-    score), best match first. Conflicted papers never appear."""
-    levels = dict(TopicExpertise.objects.filter(user=user).values_list("topic_id", "level"))
-    bids = {b.submission_id: b for b in Bid.objects.filter(user=user)}
-    queryset = with_related(Submission.objects.filter(withdrawn_at__isnull=True))
+def bidding_papers(*, user, workshop, topic: int | None = None, term: int | None = None) -> QuerySet[Submission]:
+    """The papers `user` may bid on (`policy.can_bid` as a query), each with
+    `.match` (the sum of the user's expertise levels in its topics), best match
+    first: a query, so the page is cut in the database and conflicted papers
+    neither appear nor count."""
+    if not policy.bids_open_for(user, phase=phase_at(workshop)):
+        return Submission.objects.none()
+    queryset = Submission.objects.filter(withdrawn_at__isnull=True).exclude(pk__in=conflicted_numbers(user=user))
     if topic:
-        queryset = queryset.filter(topics__id=topic)
+        queryset = queryset.filter(pk__in=Submission.topics.through.objects.filter(topic_id=topic)
+                                   .values("submission_id"))
     if term:
-        queryset = queryset.filter(threat_terms__id=term)
-    phase = phase_at(workshop)
-    rows = [s for s in queryset.distinct() if policy.can_bid(user, s, phase=phase)]
+        queryset = queryset.filter(pk__in=Submission.threat_terms.through.objects.filter(vocabularyterm_id=term)
+                                   .values("submission_id"))
+    match = (TopicExpertise.objects.filter(user=user, topic__submissions=OuterRef("pk"))
+             .values("user").annotate(total=Sum("level")).values("total"))
+    return queryset.annotate(match=Coalesce(Subquery(match), 0)).order_by("-match", "pk")
+
+
+def bidding_rows(*, user, papers) -> list[Submission]:
+    """A page of `bidding_papers` with what the bidding page shows: topics,
+    threat terms and the user's own bid as `.my_bid` (or None)."""
+    rows = list(papers.prefetch_related(
+        "topics", "threat_terms", Prefetch("bids", queryset=Bid.objects.filter(user=user), to_attr="my_bids")))
     for row in rows:
-        row.my_bid = bids.get(row.pk)
-        row.match = sum(levels.get(t.pk, 0) for t in row.topics.all())
-    rows.sort(key=lambda s: (-s.match, s.pk))
+        row.my_bid = row.my_bids[0] if row.my_bids else None
     return rows
 
 
@@ -137,38 +148,48 @@ def comments_visible_to(*, user, submission, workshop) -> list[Comment]:
     return comments
 
 
-def pc_loads(rows: list[Submission]) -> list[User]:
-    """PC members with `.load` and `.done` counted over `rows` only: papers the
+def pc_loads(*, user) -> list[User]:
+    """PC members with `.load` (papers assigned) and `.done` (reviews submitted),
+    counted in the database over the papers `user` manages only: papers the
     viewer may not see must not show up in a count either."""
+    hidden = conflicted_numbers(user=user)
+
+    def counts(model, **conditions) -> dict[int, int]:
+        rows = model.objects.filter(submission__withdrawn_at__isnull=True, **conditions).exclude(
+            submission_id__in=hidden)
+        return dict(rows.values("reviewer").annotate(n=Count("pk")).values_list("reviewer", "n"))
+
+    loads, done = counts(Assignment), counts(Review, status=ReviewStatus.SUBMITTED)
     members = list(pc_members())
     for member in members:
-        member.load = member.done = 0
-        member.papers = []
-    by_id = {m.pk: m for m in members}
-    for row in rows:
-        if row.viewer_conflicted:
-            continue
-        for assignment in row.assignment_list:
-            if assignment.reviewer_id in by_id:
-                by_id[assignment.reviewer_id].load += 1
-                by_id[assignment.reviewer_id].papers.append(row)
-        for review in row.reviews.all():
-            if review.is_submitted and review.reviewer_id in by_id:
-                by_id[review.reviewer_id].done += 1
+        member.load, member.done = loads.get(member.pk, 0), done.get(member.pk, 0)
     return members
 
 
-def chair_assignment_rows(*, user) -> list[Submission]:
-    """Papers with reviewers, for the assignment page. Rows the chair is
-    conflicted with are marked and carry nothing else, and stay listed when
-    withdrawn: their vanishing would tell the chair what the row hides."""
-    papers = Submission.objects.filter(Q(withdrawn_at__isnull=True) | Q(pk__in=conflicted_numbers(user=user)))
-    queryset = with_related(papers).prefetch_related(
+def chair_assignment_papers(*, user, reviewer: int | None = None) -> QuerySet[Submission]:
+    """The assignment page's papers in numbered order, as a query to page
+    through. Rows the chair is conflicted with stay listed when withdrawn:
+    their vanishing would tell the chair what the row hides. Filtered by a
+    reviewer, only papers the chair manages: a conflicted row would tell who
+    reviews it."""
+    conflicted = conflicted_numbers(user=user)
+    if reviewer:
+        return Submission.objects.filter(withdrawn_at__isnull=True, assignments__reviewer_id=reviewer).exclude(
+            pk__in=conflicted).order_by("pk")
+    return Submission.objects.filter(Q(withdrawn_at__isnull=True) | Q(pk__in=conflicted)).order_by("pk")
+
+
+def chair_assignment_rows(*, user, papers: QuerySet[Submission] | None = None) -> list[Submission]:
+    """`papers` (a page of `chair_assignment_papers`; all of them by default)
+    with reviewers and bids. Rows the chair is conflicted with are marked and
+    carry nothing else."""
+    papers = chair_assignment_papers(user=user) if papers is None else papers
+    rows = list(papers.prefetch_related(
+        "authors", "conflicts",
         Prefetch("assignments", to_attr="assignment_list",
-                 queryset=Assignment.objects.select_related("reviewer")),
-        Prefetch("bids", to_attr="bid_list", queryset=Bid.objects.select_related("user")),
-    ).order_by("pk")
-    rows = list(queryset)
+                 queryset=Assignment.objects.select_related("reviewer").order_by("pk")),
+        Prefetch("bids", to_attr="bid_list", queryset=Bid.objects.select_related("user").order_by("pk")),
+    ))
     for row in rows:
         row.viewer_conflicted = not policy.can_manage_assignments(user, row)
         row.conflicted_ids = policy.conflicted_user_ids(row)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +30,9 @@ from workshop.markdown import render_markdown
 from workshop.models import User, VocabularyTerm
 from workshop.phases import upcoming_deadlines
 from workshop.selectors import pc_members, topics_ordered, workshop_current
+
+BID_PAGE_ROWS = 50  # a card with its abstract each
+ASSIGNMENT_PAGE_ROWS = 50  # each row offers every PC member
 
 # --- PC member pages ----------------------------------------------------------------
 
@@ -68,14 +72,18 @@ def pc_profile(request):
 
 @require(policy.is_pc_member)
 def bidding(request):
+    """Paged in the database; each bid saves on its own (htmx, or its row's
+    Save button without JavaScript), so a page never posts the others' bids."""
     workshop = workshop_current()
-    rows = selectors.bidding_rows(user=request.user, workshop=workshop,
-                                  topic=int_or_none(request.GET.get("topic")),
-                                  term=int_or_none(request.GET.get("term")))
+    papers = selectors.bidding_papers(user=request.user, workshop=workshop,
+                                      topic=int_or_none(request.GET.get("topic")),
+                                      term=int_or_none(request.GET.get("term")))
+    page = Paginator(papers, BID_PAGE_ROWS).get_page(request.GET.get("page"))
     return render(request, "reviews/bidding.html", {
         "preferences": BidForm.base_fields["preference"].choices,
         "levels": BidForm.base_fields["expertise"].choices,
-        "rows": rows, "topics": topics_ordered(), "terms": VocabularyTerm.objects.order_by("kind", "position"),
+        "rows": selectors.bidding_rows(user=request.user, papers=page.object_list), "page": page,
+        "topics": topics_ordered(), "terms": VocabularyTerm.objects.order_by("kind", "position"),
         "filters": {k: request.GET.get(k, "") for k in ("topic", "term")},
     })
 
@@ -100,7 +108,8 @@ def bid_save(request, number):
     if request.htmx:
         return render(request, "reviews/partials/bid_status.html", {"status": status, "message": message})
     (messages.success if status == "ok" else messages.error)(request, message)
-    return redirect("bidding")
+    back = request.POST.get("next", "")  # the page and filters the bid was made on
+    return redirect(back if back.startswith("/pc/bids/?") else "bidding")
 
 
 def invitation(request, token):
@@ -358,7 +367,7 @@ def chair_assignments(request):
                 messages.success(request, f"{person.full_name} now reviews #{submission.pk}.")
         except services.Refused as refused:
             messages.error(request, refused.message)
-        return redirect(f"{request.path}#paper-{submission.pk}")
+        return redirect(f"{request.get_full_path()}#paper-{submission.pk}")  # the same page, the same filter
     csv_form = CsvForm(request.POST if "csv_preview" in request.POST or "csv_apply" in request.POST else None,
                        request.FILES or None)
     preview = None
@@ -373,10 +382,13 @@ def chair_assignments(request):
                 return redirect("chair_assignments")
         except services.Refused as refused:
             csv_form.add_error("csv_text", refused.message)
-    rows = selectors.chair_assignment_rows(user=request.user)
-    members = selectors.pc_loads(rows)
+    members = selectors.pc_loads(user=request.user)
+    reviewer = next((m for m in members if m.pk == int_or_none(request.GET.get("reviewer"))), None)
+    papers = selectors.chair_assignment_papers(user=request.user, reviewer=reviewer.pk if reviewer else None)
+    page = Paginator(papers, ASSIGNMENT_PAGE_ROWS).get_page(request.GET.get("page"))
     return render(request, "reviews/chair_assignments.html", {
-        "rows": rows, "members": members, "csv_form": csv_form, "preview": preview,
+        "rows": selectors.chair_assignment_rows(user=request.user, papers=page.object_list), "page": page,
+        "members": members, "reviewer": reviewer, "csv_form": csv_form, "preview": preview,
         "csv_text": csv_form.cleaned_data.get("csv_text", "") if csv_form.is_bound and csv_form.is_valid() else "",
         "target": workshop.reviews_per_paper,
     })

@@ -2,6 +2,7 @@
 who may see a mail depends on the paper it is about."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,7 +12,7 @@ from workshop.http import require
 from workshop.mail import mail_retry
 from workshop.models import MailStatus
 
-PAGE_ROWS = 200
+PAGE_ROWS = 100
 
 
 @require(policy.can_view_outbox)
@@ -19,10 +20,12 @@ def outbox(request):
     status = request.GET.get("status") or ""
     if status not in MailStatus.values:
         status = ""
+    # Paged in the database (COUNT, then LIMIT/OFFSET): hidden mails are left out in the same query, so they
+    # neither take a place on a page nor count in the total. The list does not show the texts.
+    mails = mails_visible_to(user=request.user, status=status or None).defer("body", "html_body", "last_error")
+    page = Paginator(mails, PAGE_ROWS).get_page(request.GET.get("page"))
     return render(request, "workshop/outbox.html", {
-        "mails": mails_visible_to(user=request.user, status=status or None)[:PAGE_ROWS],
-        "status": status,
-        "statuses": MailStatus.choices,
+        "mails": page, "page": page, "status": status, "statuses": MailStatus.choices,
     })
 
 

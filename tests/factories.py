@@ -63,3 +63,21 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
         for i, (name, email) in enumerate(people):
             Author.objects.create(submission=obj, position=i, name=name, email=email)
         obj.topics.add(Topic.objects.order_by("position").first())
+
+
+def submissions_in_bulk(count: int, *, created_by, title="Paper {n}", topic=None) -> list:
+    """`count` papers in a few queries (for list pages with more than one page),
+    each with `created_by` as its one author and `topic` (the first topic by default);
+    `title` may use {n}, counted from 1."""
+    from submissions.models import Author, Submission
+    from workshop.models import Topic
+
+    topic = topic or Topic.objects.order_by("position").first()
+    papers = Submission.objects.bulk_create(
+        Submission(title=title.format(n=n), abstract="We poison a malware detector.", attack_model="a",
+                   security_relationship="s", created_by=created_by) for n in range(1, count + 1))
+    Author.objects.bulk_create(Author(submission=p, position=0, name=created_by.full_name, email=created_by.email)
+                               for p in papers)
+    Submission.topics.through.objects.bulk_create(
+        Submission.topics.through(submission_id=p.pk, topic_id=topic.pk) for p in papers)
+    return papers

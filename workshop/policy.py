@@ -244,12 +244,18 @@ def _submitted_own_review(user, submission) -> bool:
     return review is not None and review.is_submitted
 
 
+def bids_open_for(user, *, phase: Phase) -> bool:
+    """The part of `can_bid` about the person and the phase, not the paper."""
+    return is_pc_member(user) and phase in _BIDDING_PHASES
+
+
 def can_bid(user, submission, *, phase: Phase) -> bool:
+    """The bidding page asks it as a query, to page in the database: `bids_open_for`,
+    papers not withdrawn and none of `conflicted_submissions_q` (reviews.selectors.bidding_papers)."""
     return (
-        is_pc_member(user)
+        bids_open_for(user, phase=phase)
         and not is_conflicted(user, submission)
         and submission.withdrawn_at is None
-        and phase in _BIDDING_PHASES
     )
 
 

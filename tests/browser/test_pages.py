@@ -10,6 +10,9 @@ from playwright.sync_api import expect
 from reviews.demo.loader import DEMO_PASSWORD, load_demo
 from submissions.models import ProceedingsBuild, Submission
 from tests.browser.steps import sign_in
+from tests.factories import submissions_in_bulk
+from workshop.models import OutgoingMail, User
+from workshop.selectors import workshop_current
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,6 +50,32 @@ def demo(settings, tmp_path):
 
 @pytest.mark.parametrize("role", list(PAGES))
 def test_main_pages_fit_a_phone_pass_axe_and_log_no_errors(live_server, browser, demo, role):
+    paths = [template.format(**demo) for template in PAGES[role]]
+    assert _problems(live_server, browser, role, paths) == []
+
+
+# The list pages with their pager (a middle page: every link of it shows), on a demo grown past five pages.
+PAGED = {
+    "pc2@southgate.example": ["/pc/bids/?page=3"],
+    "chair@example.org": ["/chair/submissions/?page=3", "/chair/submissions/?q=paper&page=3",
+                          "/chair/assignments/?page=3", "/chair/outbox/?page=3", "/chair/papers/?page=3"],
+}
+
+
+@pytest.mark.parametrize("role", list(PAGED))
+def test_pagers_fit_a_phone_and_pass_axe(live_server, browser, demo, role):
+    workshop = workshop_current()
+    workshop.phase_override = "bidding"
+    workshop.save()
+    chair = User.objects.get(email="chair@example.org")
+    submissions_in_bulk(600, created_by=chair, title="Paper {n} on poisoning")
+    OutgoingMail.objects.bulk_create(OutgoingMail(recipient=f"to{n}@example.org", subject=f"Message {n}", body="Hi.",
+                                                  kind="test") for n in range(600))
+
+    assert _problems(live_server, browser, role, PAGED[role], pager=True) == []
+
+
+def _problems(live_server, browser, role: str, paths: list[str], *, pager: bool = False) -> list[str]:
     axe = Axe()
     problems = []
     for width in (1280, 390):
@@ -59,11 +88,14 @@ def test_main_pages_fit_a_phone_pass_axe_and_log_no_errors(live_server, browser,
         if role != "anonymous":
             sign_in(page, live_server.url, role, DEMO_PASSWORD)
             expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-        for path in (template.format(**demo) for template in PAGES[role]):
+        for path in paths:
             errors.clear()
             response = page.goto(live_server.url + path)
             expect(page.locator("main")).to_be_visible()
             where = f"{path} at {width} px"
+            if pager:
+                expect(page.get_by_role("navigation", name="Pages of")).to_contain_text("Page 3 of")
+                expect(page.locator("nav.pager a")).to_have_count(4)  # first, previous, next, last
             if response.status != 200:
                 problems.append(f"{where}: HTTP {response.status}")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -76,5 +108,4 @@ def test_main_pages_fit_a_phone_pass_axe_and_log_no_errors(live_server, browser,
                 problems += [f"{where}: axe {v['id']}: {v['help']} ({len(v['nodes'])}x: "
                              f"{v['nodes'][0]['target']})" for v in results.response["violations"]]
         context.close()
-
-    assert problems == []
+    return problems

@@ -2,6 +2,7 @@
 reviewers wrote for the PC), the paper table, search, reminders, responses,
 meta-reviews and mail texts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -257,6 +258,29 @@ def test_search_never_matches_what_a_conflicted_chair_may_not_see(client_for, pc
              "-dec:none": True, "status:registered": True, "#hidden": True, "topic:case": True, "malware": True,
              "NOT re:reviewer": False}
     assert (f"#{paper.pk}</td>" in chair) == truly[query]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["chair", "conflicted_chair"])
+def test_chair_list_finds_what_the_paper_table_finds(client_for, pc_world, persona):
+    """The chair list loads only the facts a search reads, the paper table every row: same matches."""
+    people, paper = pc_world
+    decision_record(submission=paper, outcome=_accept(), by=people["chair"])
+    Tag.objects.create(submission=paper, name="hidden")
+    SubmissionFactory(title="Model stealing", abstract="Queries a malware API.")
+    other = SubmissionFactory(title="Evasion", authors=[("Ann Author", "ann@author.example")])
+    submitted_review(other, people["reviewer_after"], overall_merit="2")
+    client = client_for(people[persona])
+    sizes = set()
+
+    for query in [*SEARCHES, "ti:stealing", "ab:queries", "#1-2", "threat:goal=integrity", "dec:poster",
+                  "ovemer:2 OR tag:hidden", "-(au:ann re:reviewer)"]:
+        listed = re.findall(r"<td>#(\d+)</td>", client.get(reverse("chair_submissions"), {"q": query})
+                            .content.decode())
+        table = re.findall(r"<td>#(\d+)</td>", client.get(reverse("paper_table"), {"q": query}).content.decode())
+        assert listed == table, query
+        sizes.add(len(listed))
+    assert {0, 1, 2} <= sizes
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from reviews.search import (
     PaperFacts,
     SearchError,
     Text,
+    facts_read,
     matches,
     parse,
 )
@@ -577,3 +578,33 @@ def test_fuzz_parse_raises_only_search_errors_and_matches_never_raises():
             if negated is not None:
                 assert matches(negated, paper) is not answer
     assert parsed > 300  # the generator reaches past the errors
+
+
+# What a query reads: the chair list loads only those facts for every paper.
+
+
+@pytest.mark.parametrize(("query", "read"), [
+    ("", set()),
+    ("poisoning", {"title", "abstract"}),
+    ("ti:poisoning #12", {"title", "number"}),
+    ("au:smith OR re:rita", {"authors", "reviewers"}),
+    ("-(topic:malware ovemer:>=3)", {"topics", "scores"}),
+    ("threat:goal=integrity status:complete", {"threat_terms", "status"}),
+    ("dec:accept", {"decision", "decision_known"}),
+    ("dec:poster #shortlist", {"outcome", "decision", "decision_known", "tags"}),
+])
+def test_facts_read_names_what_the_query_reads(query, read):
+    assert facts_read(parse(query, score_keys=SCORE_KEYS)) == read
+
+
+def test_fuzz_facts_left_out_by_facts_read_never_change_the_answer():
+    blank = PaperFacts(number=0, title="")
+    for query in _fuzz_queries(3000):
+        try:
+            result = parse(query, score_keys=SCORE_KEYS)
+        except SearchError:
+            continue
+        read = facts_read(result)
+        for paper in (*FUZZ_PAPERS, *TRUTHS):
+            partial = replace(blank, **{name: getattr(paper, name) for name in read})
+            assert matches(result, partial) is matches(result, paper), query

@@ -3,7 +3,7 @@ from django.core import mail as django_mail
 
 from reviews import services
 from reviews.models import Assignment, Bid, Invitation, Review, ReviewVersion
-from reviews.selectors import bidding_rows, review_fields
+from reviews.selectors import bidding_papers, review_fields
 from submissions.models import Conflict
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from tests.reviews.conftest import FULL_REVIEW, release_decision
@@ -78,7 +78,7 @@ def test_conflict_bid_records_a_conflict_and_hides_the_paper(pc_member, reviewin
                      workshop=reviewing_workshop)
 
     assert Conflict.objects.get(submission=paper).source == "pc"
-    assert bidding_rows(user=pc_member, workshop=reviewing_workshop) == []
+    assert list(bidding_papers(user=pc_member, workshop=reviewing_workshop)) == []
 
 
 @pytest.mark.django_db

@@ -4,11 +4,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reviews.models import Assignment, Bid, Review
+from reviews.models import Assignment, Bid, Review, TopicExpertise
 from reviews.services import assignments_preview
-from tests.factories import RoleFactory, SubmissionFactory, UserFactory
+from reviews.views import ASSIGNMENT_PAGE_ROWS, BID_PAGE_ROWS
+from submissions.models import Conflict
+from tests.factories import RoleFactory, SubmissionFactory, UserFactory, submissions_in_bulk
 from tests.pages import without_tokens
 from tests.reviews.conftest import FULL_REVIEW, release_decision, submitted_review
+from workshop.models import Topic
 
 
 def _strip_tokens(html: str) -> str:
@@ -206,19 +209,89 @@ def test_bidding_page_hides_authors_and_conflicted_papers(client_for, pc_world, 
     assert paper.title not in conflicted
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, 50])
-def test_bidding_page_runs_a_constant_number_of_queries(client_for, pc_member, workshop, count,
-                                                        django_assert_num_queries):
+def _bidding_open(workshop):
     workshop.phase_override = "bidding"
     workshop.save()
-    SubmissionFactory.create_batch(count)
+
+
+def _bid_rows(response) -> list[int]:
+    return [int(n) for n in re.findall(r'class="card bid-row" id="paper-(\d+)"', response.content.decode())]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, BID_PAGE_ROWS + 1])
+def test_bidding_page_runs_a_constant_number_of_queries(client_for, pc_member, author, workshop, count,
+                                                        django_assert_num_queries):
+    _bidding_open(workshop)
+    submissions_in_bulk(count, created_by=author)
     client = client_for(pc_member)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(12):
         response = client.get(reverse("bidding"))
 
-    assert response.content.decode().count('class="card bid-row"') == count
+    assert len(_bid_rows(response)) == min(count, BID_PAGE_ROWS)
+
+
+@pytest.mark.django_db
+def test_bidding_page_two_shows_the_next_papers_best_match_first(client_for, pc_member, author, workshop):
+    _bidding_open(workshop)
+    first, second = Topic.objects.order_by("position")[:2]
+    TopicExpertise.objects.create(user=pc_member, topic=second, level=3)
+    papers = submissions_in_bulk(BID_PAGE_ROWS + 1, created_by=author, topic=first)
+    best = submissions_in_bulk(1, created_by=author, topic=second)
+    client = client_for(pc_member)
+
+    page_one, page_two = client.get(reverse("bidding")), client.get(reverse("bidding"), {"page": 2})
+
+    assert _bid_rows(page_one) == [best[0].pk, *[p.pk for p in papers[:BID_PAGE_ROWS - 1]]]
+    assert _bid_rows(page_two) == [p.pk for p in papers[BID_PAGE_ROWS - 1:]]
+
+
+@pytest.mark.django_db
+def test_bidding_topic_filter_survives_paging(client_for, pc_member, author, workshop):
+    _bidding_open(workshop)
+    first, second = Topic.objects.order_by("position")[:2]
+    on_topic = submissions_in_bulk(BID_PAGE_ROWS + 2, created_by=author, topic=second)
+    submissions_in_bulk(3, created_by=author, topic=first)
+    client = client_for(pc_member)
+
+    page_one = client.get(reverse("bidding"), {"topic": second.pk}).content.decode()
+    page_two = client.get(reverse("bidding"), {"topic": second.pk, "page": 2})
+
+    assert f'href="?topic={second.pk}&amp;page=2" rel="next"' in page_one
+    assert _bid_rows(page_two) == [p.pk for p in on_topic[BID_PAGE_ROWS:]]
+    assert f"Page 2 of 2, {BID_PAGE_ROWS + 2} papers" in page_two.content.decode()
+
+
+@pytest.mark.django_db
+def test_bidding_pages_neither_show_nor_count_conflicted_papers(client_for, pc_member, author, workshop):
+    _bidding_open(workshop)
+    papers = submissions_in_bulk(BID_PAGE_ROWS + 1, created_by=author)
+    Conflict.objects.create(submission=papers[0], user=pc_member, reason="advisor", source="pc")
+
+    response = client_for(pc_member).get(reverse("bidding"))
+
+    assert _bid_rows(response) == [p.pk for p in papers[1:]]
+    assert 'class="pager"' not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_bid_saved_without_javascript_returns_to_its_page_and_filter(client_for, pc_member, author, workshop):
+    _bidding_open(workshop)
+    topic = Topic.objects.order_by("position").first()
+    papers = submissions_in_bulk(BID_PAGE_ROWS + 1, created_by=author, topic=topic)
+    client = client_for(pc_member)
+    here = f"/pc/bids/?topic={topic.pk}&page=2"
+    page = client.get(here).content.decode()
+    Bid.objects.create(user=pc_member, submission=papers[0], preference="eager")
+
+    response = client.post(reverse("bid_save", args=[papers[-1].pk]), {
+        f"p{papers[-1].pk}-preference": "willing", f"p{papers[-1].pk}-expertise": "2", "next": here})
+
+    assert f'<input type="hidden" name="next" value="/pc/bids/?topic={topic.pk}&amp;page=2">' in page
+    assert response.url == here
+    assert dict(Bid.objects.values_list("submission_id", "preference")) == {papers[0].pk: "eager",
+                                                                            papers[-1].pk: "willing"}
 
 
 @pytest.mark.django_db
@@ -235,21 +308,75 @@ def test_pc_assignment_list_runs_a_constant_number_of_queries(client_for, pc_mem
     assert len(re.findall(r'href="/submissions/\d+/review/"', response.content.decode())) == count
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, 50])
-def test_chair_assignment_page_runs_a_constant_number_of_queries(client_for, chair, workshop, count,
-                                                                 django_assert_num_queries):
-    reviewer = UserFactory()
+def _assignment_rows(response) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr id="paper-(\d+)"', response.content.decode())]
+
+
+def _reviewer_of(papers, reviewer=None):
+    reviewer = reviewer or UserFactory()
     RoleFactory(user=reviewer, name="pc")
-    for paper in SubmissionFactory.create_batch(count):
-        Assignment.objects.create(submission=paper, reviewer=reviewer)
+    Assignment.objects.bulk_create(Assignment(submission=p, reviewer=reviewer) for p in papers)
+    return reviewer
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, ASSIGNMENT_PAGE_ROWS + 1])
+def test_chair_assignment_page_runs_a_constant_number_of_queries(client_for, chair, author, workshop, count,
+                                                                 django_assert_num_queries):
+    papers = submissions_in_bulk(count, created_by=author)
+    reviewer = _reviewer_of(papers)
+    for paper in papers:
         submitted_review(paper, reviewer)
     client = client_for(chair)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         response = client.get(reverse("chair_assignments"))
 
-    assert len(re.findall(r'id="paper-\d+"', response.content.decode())) == count
+    assert len(_assignment_rows(response)) == min(count, ASSIGNMENT_PAGE_ROWS)
+    # the loads count every paper, not the page's
+    assert re.search(rf'value="{count}" aria-label="load"></meter> {count}</td><td>{count}</td>',
+                     response.content.decode())
+
+
+@pytest.mark.django_db
+def test_chair_assignment_page_two_shows_the_next_papers(client_for, chair, author, workshop):
+    papers = submissions_in_bulk(ASSIGNMENT_PAGE_ROWS + 2, created_by=author)
+
+    response = client_for(chair).get(reverse("chair_assignments"), {"page": 2})
+
+    assert _assignment_rows(response) == [p.pk for p in papers[ASSIGNMENT_PAGE_ROWS:]]
+    assert f"Page 2 of 2, {ASSIGNMENT_PAGE_ROWS + 2} papers" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_chair_assignment_reviewer_filter_survives_paging_and_assigning(client_for, chair, author, workshop):
+    papers = submissions_in_bulk(ASSIGNMENT_PAGE_ROWS + 5, created_by=author)
+    reviewer = _reviewer_of(papers[3:])
+    other = _reviewer_of([])
+    client = client_for(chair)
+    here = f"/chair/assignments/?reviewer={reviewer.pk}&page=2"
+
+    page_one = client.get(reverse("chair_assignments"), {"reviewer": reviewer.pk}).content.decode()
+    page_two = client.get(here)
+    response = client.post(here, {"paper": papers[-1].pk, "reviewer": other.pk})
+
+    assert f'href="?reviewer={reviewer.pk}&amp;page=2" rel="next"' in page_one
+    assert f"Papers assigned to {reviewer.full_name}" in page_one
+    assert _assignment_rows(page_two) == [p.pk for p in papers[ASSIGNMENT_PAGE_ROWS + 3:]]
+    assert response.url == f"{here}#paper-{papers[-1].pk}"
+    assert Assignment.objects.filter(reviewer=other).count() == 1
+
+
+@pytest.mark.django_db
+def test_chair_assignment_reviewer_filter_leaves_out_conflicted_papers(client_for, pc_world):
+    people, paper = pc_world
+    client = client_for(people["conflicted_chair"])
+
+    listed = client.get(reverse("chair_assignments")).content.decode()
+    filtered = client.get(reverse("chair_assignments"), {"reviewer": people["reviewer_before"].pk})
+
+    assert f'<tr class="conflicted" id="paper-{paper.pk}">' in listed
+    assert f'id="paper-{paper.pk}"' not in filtered.content.decode()
 
 
 @pytest.mark.django_db
@@ -274,14 +401,17 @@ def test_conflicted_chair_sees_the_paper_as_title_only_and_no_loads_from_it(clie
 
 
 @pytest.mark.django_db
-def test_chair_unassigns_from_the_pc_member_list(client_for, pc_world):
+def test_chair_unassigns_from_the_pc_members_papers(client_for, pc_world):
     people, paper = pc_world
-    page = client_for(people["chair"]).get(reverse("chair_assignments")).content.decode()
+    client = client_for(people["chair"])
+    here = f"{reverse('chair_assignments')}?reviewer={people['reviewer_before'].pk}"
+    page = client.get(reverse("chair_assignments")).content.decode()
+    theirs = client.get(here).content.decode()
 
-    client_for(people["chair"]).post(reverse("chair_assignments"), {
-        "paper": paper.pk, "reviewer": people["reviewer_before"].pk, "unassign": "1"})
+    client.post(here, {"paper": paper.pk, "reviewer": people["reviewer_before"].pk, "unassign": "1"})
 
-    assert f'Unassign<span class="visually-hidden"> Reviewer Before from #{paper.pk}</span>' in page
+    assert f'<a href="?reviewer={people["reviewer_before"].pk}#papers-h">Reviewer Before' in page
+    assert f'Unassign<span class="visually-hidden"> Reviewer Before from #{paper.pk}</span>' in theirs
     assert not Assignment.objects.filter(reviewer=people["reviewer_before"]).exists()
 
 

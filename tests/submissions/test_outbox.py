@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from reviews.services import assignment_add
 from submissions.models import Conflict
+from submissions.outbox_views import PAGE_ROWS
 from submissions.selectors import mails_visible_to, with_related
 from tests.factories import OutgoingMailFactory, RoleFactory, SubmissionFactory, UserFactory
 from tests.pages import without_tokens
@@ -65,6 +66,22 @@ def test_outbox_hidden_mails_do_not_push_visible_ones_off_the_page(client_for, c
 
     assert "Invitation to the program committee" in html
     assert "Hidden mail" not in html
+
+
+@pytest.mark.django_db
+def test_outbox_hidden_mails_count_toward_no_page_or_total(client_for, chair, conflicted_world):
+    hidden, _own, _visible = conflicted_world
+    OutgoingMailFactory.create_batch(PAGE_ROWS + 10, paper_number=hidden.pk, subject="Hidden mail")
+    shown = mails_visible_to(user=chair).count()
+    client = client_for(chair)
+
+    first = client.get(reverse("outbox"))
+    second = client.get(reverse("outbox"), {"page": 2})
+
+    assert shown < PAGE_ROWS
+    assert f'<h1>Outbox <span class="muted">({shown})</span></h1>' in first.content.decode()
+    assert 'class="pager"' not in first.content.decode()
+    assert without_tokens(second) == without_tokens(first)  # there is no page 2: the last page again
 
 
 @pytest.mark.django_db

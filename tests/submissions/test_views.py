@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.decision_views import PAGE_ROWS as CHAIR_PAGE_ROWS
 from submissions.models import Conflict, Submission
 from submissions.services import pdf_upload
-from tests.factories import SubmissionFactory
+from tests.factories import SubmissionFactory, submissions_in_bulk
 from tests.submissions import pdf_corpus
 from workshop.models import Topic, VocabularyTerm
 
@@ -298,18 +299,60 @@ def test_author_dashboard_runs_a_constant_number_of_queries(
     assert len(re.findall(r'href="/submissions/\d+/"', response.content.decode())) == count
 
 
+def _listed(response) -> list[int]:
+    return [int(n) for n in re.findall(r'href="/submissions/(\d+)/"', response.content.decode())]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("count", [1, CHAIR_PAGE_ROWS + 1])
 def test_chair_list_runs_a_constant_number_of_queries(
-    client_for, chair, open_workshop, django_assert_num_queries, count,
+    client_for, chair, author, open_workshop, django_assert_num_queries, count,
 ):
-    SubmissionFactory.create_batch(count)
+    submissions_in_bulk(count, created_by=author)
     client = client_for(chair)
 
-    with django_assert_num_queries(17):
+    # + the COUNT and the page's numbers: only the page's rows are built
+    with django_assert_num_queries(19):
         response = client.get(reverse("chair_submissions"))
 
-    assert len(re.findall(r'href="/submissions/\d+/"', response.content.decode())) == count
+    assert len(_listed(response)) == min(count, CHAIR_PAGE_ROWS)
+
+
+@pytest.mark.django_db
+def test_chair_list_page_two_shows_the_next_papers(client_for, chair, author, open_workshop):
+    papers = submissions_in_bulk(CHAIR_PAGE_ROWS + 2, created_by=author)
+
+    response = client_for(chair).get(reverse("chair_submissions"), {"page": 2})
+
+    assert _listed(response) == [p.pk for p in papers[CHAIR_PAGE_ROWS:]]
+    assert f"Page 2 of 2, {CHAIR_PAGE_ROWS + 2} papers" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_chair_list_search_survives_paging(client_for, chair, author, open_workshop):
+    matching = submissions_in_bulk(CHAIR_PAGE_ROWS + 3, created_by=author, title="Backdoor {n}")
+    submissions_in_bulk(20, created_by=author, title="Evasion {n}")
+    client = client_for(chair)
+
+    first = client.get(reverse("chair_submissions"), {"q": "ti:backdoor"}).content.decode()
+    second = client.get(reverse("chair_submissions"), {"q": "ti:backdoor", "page": 2})
+
+    assert 'href="?q=ti%3Abackdoor&amp;page=2" rel="next"' in first
+    assert _listed(second) == [p.pk for p in matching[CHAIR_PAGE_ROWS:]]
+    assert f"Page 2 of 2, {CHAIR_PAGE_ROWS + 3} papers" in second.content.decode()
+
+
+@pytest.mark.django_db
+def test_chair_list_search_neither_lists_nor_counts_what_a_conflicted_row_hides(client_for, chair, author,
+                                                                                   open_workshop):
+    hidden = SubmissionFactory(title="Chair's student paper", authors=[("Secret Student", "s@student.example")])
+    Conflict.objects.create(submission=hidden, user=chair, reason="advisor", source="author")
+    SubmissionFactory(title="Visible paper", authors=[("Secret Student", "s@student.example")])
+
+    response = client_for(chair).get(reverse("chair_submissions"), {"q": "au:student"})
+
+    assert "Chair&#x27;s student paper" not in response.content.decode()
+    assert "<h1>Submissions <span class=\"muted\">(1)</span></h1>" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from submissions.outbox_views import PAGE_ROWS as OUTBOX_PAGE_ROWS
 from tests.factories import OutgoingMailFactory, UserFactory
 from workshop.models import MailStatus, OutgoingMail, Role, Topic, VocabularyTerm
 
@@ -185,17 +186,44 @@ def test_people_page_explains_an_unknown_email(client_for, chair):
     assert "No account uses this address yet." in response.content.decode()
 
 
+def _mails_listed(response) -> list[str]:
+    return re.findall(r'href="/chair/outbox/([0-9a-f-]{36})/"', response.content.decode())
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("count", [1, OUTBOX_PAGE_ROWS + 1])
 def test_outbox_runs_a_constant_number_of_queries(client_for, chair, django_assert_num_queries, count):
     OutgoingMailFactory.create_batch(count)
     client = client_for(chair)
 
-    # session, user, roles, workshop, mails (conflicted papers left out in the same query)
-    with django_assert_num_queries(5):
+    # session, user, roles, workshop, the COUNT and the page's mails (conflicted papers left out in both)
+    with django_assert_num_queries(6):
         response = client.get(reverse("outbox"))
 
-    assert len(re.findall(r'href="/chair/outbox/[0-9a-f-]{36}/"', response.content.decode())) == count
+    assert len(_mails_listed(response)) == min(count, OUTBOX_PAGE_ROWS)
+
+
+@pytest.mark.django_db
+def test_outbox_page_two_shows_the_older_mails(client_for, chair):
+    mails = OutgoingMailFactory.create_batch(OUTBOX_PAGE_ROWS + 2)
+
+    response = client_for(chair).get(reverse("outbox"), {"page": 2})
+
+    assert _mails_listed(response) == [str(m.public_id) for m in reversed(mails[:2])]  # newest first
+    assert f"Page 2 of 2, {OUTBOX_PAGE_ROWS + 2} mails" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_outbox_status_filter_survives_paging(client_for, chair):
+    failed = OutgoingMailFactory.create_batch(OUTBOX_PAGE_ROWS + 1, status=MailStatus.FAILED)
+    OutgoingMailFactory.create_batch(5, status=MailStatus.SENT)
+    client = client_for(chair)
+
+    page_one = client.get(reverse("outbox"), {"status": "failed"}).content.decode()
+    page_two = client.get(reverse("outbox"), {"status": "failed", "page": 2})
+
+    assert 'href="?status=failed&amp;page=2" rel="next"' in page_one
+    assert _mails_listed(page_two) == [str(failed[0].public_id)]
 
 
 @pytest.mark.django_db
