@@ -141,3 +141,14 @@ def test_the_proceedings_build_reads_final_pdfs_from_the_bucket_and_stores_the_v
 
     assert build.status == BuildStatus.DONE, build.message
     assert _stored(s3, name)[build.file.name] == build.sha256
+
+
+@pytest.mark.django_db
+def test_a_download_while_the_store_is_down_says_so(settings, client_for, submission, author, pc_member):
+    _upload(client_for(author), submission, pdf_corpus.paper())
+    settings.STORAGES = _s3_storages(settings, f"http://127.0.0.1:{free_port()}", "uploads")
+
+    response = client_for(pc_member).get(reverse("paper_pdf", args=[submission.pk]))
+
+    assert response.status_code == 503
+    assert "this file cannot be fetched right now" in response.content.decode()
