@@ -66,6 +66,14 @@ def production_variables() -> set[str]:
     return names
 
 
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 class MailSink:
     """An SMTP server (aiosmtpd) keeping every message it receives."""
 
@@ -170,15 +178,19 @@ class Stack:
                    watch="web", timeout=180)
 
     def stop(self) -> None:
+        """SIGTERM to each process group started, then wait until the group is empty (the
+        leader may be `sh`, which exits before gunicorn's graceful shutdown ends); SIGKILL after 30 s."""
         for process in reversed(list(self.processes.values())):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
         for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
+            while _group_alive(process.pid) and time.monotonic() < deadline:
+                process.poll()  # reap the leader once it exits
+                time.sleep(0.1)
+            if _group_alive(process.pid):
                 os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+            process.wait(timeout=10)
         if self.sink.controller._thread is not None:
             self.sink.controller.stop()
         try:
