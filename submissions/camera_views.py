@@ -1,5 +1,7 @@
 """The authors' camera-ready page: final PDF, final metadata, licence."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
@@ -10,9 +12,10 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from submissions import selectors, services
-from submissions.forms import CameraAuthorFormSet, CameraMetadataForm, ExtensionForm, PdfUploadForm
+from submissions.forms import CameraAuthorFormSet, CameraMetadataForm, PdfUploadForm
 from submissions.models import PdfKind
 from submissions.uploads import upload_limited
+from submissions.views import extension_from_post
 from workshop import policy
 from workshop.errors import Refused
 from workshop.selectors import workshop_current
@@ -70,16 +73,8 @@ def camera_ready(request, number):
 @login_required
 def camera_ready_extension(request, number):
     workshop, submission = _camera_paper(request, number)
-    form = ExtensionForm(request.POST, workshop=workshop)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["until"]))
-        return redirect("camera_ready", number=submission.pk)
-    until = form.cleaned_data["until"]
-    try:
-        services.camera_ready_extension_grant(submission=submission, until=until, by=request.user)
-        messages.success(request, "Camera-ready extension saved." if until else "Camera-ready extension removed.")
-    except Refused as refused:
-        messages.error(request, refused.message)
+    extension_from_post(request, workshop, partial(services.camera_ready_extension_grant, submission=submission,
+                                                   by=request.user), what="Camera-ready extension")
     return redirect("camera_ready", number=submission.pk)
 
 

@@ -1,4 +1,5 @@
 import secrets
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -235,20 +236,26 @@ def submission_revive(request, number):
 
 
 @require_POST
+def extension_from_post(request, workshop, grant, *, what: str) -> None:
+    """Read the `until` field and pass it to `grant(until=...)`, saying how it went (both extension forms)."""
+    form = ExtensionForm(request.POST, workshop=workshop)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["until"]))
+        return
+    until = form.cleaned_data["until"]
+    try:
+        grant(until=until)
+        messages.success(request, f"{what} saved." if until else f"{what} removed.")
+    except Refused as refused:
+        messages.error(request, refused.message)
+
+
 @require(policy.is_chair)
 def extension_set(request, number):
     workshop = workshop_current()
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
-    form = ExtensionForm(request.POST, workshop=workshop)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["until"]))
-        return redirect("submission_detail", number=submission.pk)
-    until = form.cleaned_data["until"]
-    try:
-        services.extension_grant(submission=submission, until=until, by=request.user)
-        messages.success(request, "Extension saved." if until else "Extension removed.")
-    except Refused as refused:
-        messages.error(request, refused.message)
+    extension_from_post(request, workshop, partial(services.extension_grant, submission=submission, by=request.user),
+                        what="Extension")
     return redirect("submission_detail", number=submission.pk)
 
 

@@ -566,3 +566,26 @@ def test_paper_page_shows_declared_conflicts_to_authors_and_chairs_only(client_f
 
     assert f"{pc_member.full_name}: Advisor / advisee" in author_page
     assert "(declared by the authors)" in chair_page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "page", "saved", "label"), [
+    ("submission_extension", "submission_detail", "Extension saved.", "Paper deadline for"),
+    ("camera_ready_extension", "camera_ready", "Camera-ready extension saved.", "Camera-ready deadline for"),
+])
+def test_both_extension_forms_save_show_and_refuse_nonsense(client_for, chair, accepted, camera_workshop, url, page,
+                                                           saved, label):
+    from zoneinfo import ZoneInfo
+
+    client = client_for(chair)
+    until = timezone.localtime(timezone.now() + timedelta(days=30), ZoneInfo(camera_workshop.timezone))
+    typed = until.strftime("%Y-%m-%dT%H:%M")
+
+    done = client.post(reverse(url, args=[accepted.pk]), {"until": typed}, follow=True)
+    nonsense = client.post(reverse(url, args=[accepted.pk]), {"until": "someday"}, follow=True)
+
+    assert saved in done.content.decode()
+    shown = client.get(reverse(page, args=[accepted.pk])).content.decode()
+    assert label in shown and f'value="{typed}"' in shown
+    assert saved not in nonsense.content.decode() and 'class="message error"' in nonsense.content.decode()
+    assert f'value="{typed}"' in nonsense.content.decode()  # the nonsense changed nothing
