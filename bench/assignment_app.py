@@ -21,8 +21,6 @@ it through /proc/self/clear_refs). `--profile` prints cProfile's top functions o
 the run instead of timing it."""
 
 import argparse
-import ctypes
-import gc
 import os
 import sys
 import tempfile
@@ -34,6 +32,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.assignment import Peak, _status_kb  # noqa: E402
 
 N_FINE = 40  # fine-grained research areas; each belongs to one of the workshop's topics
 BIDS_PER_REVIEWER = 60
@@ -66,15 +66,7 @@ class Steps:
         self.name = None
 
     def start(self, name: str) -> None:
-        gc.collect()
-        try:  # return freed heap pages, else reusing them would not show as growth
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except OSError:
-            pass
-        try:
-            Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
-        except OSError:
-            print("warning: cannot reset VmHWM; peaks are since process start")
+        Peak().__enter__()  # gc, malloc_trim and the VmHWM reset, as in bench/assignment.py
         self.name, self.rss0, self.t0 = name, _status_kb("VmRSS"), time.perf_counter()
 
     def stop(self) -> None:
@@ -94,13 +86,6 @@ class Steps:
             print(f"{name:<52} {seconds:8.2f} {peak:13.0f} {delta:+9.0f}")
         total = sum(r[1] for r in self.rows)
         print(f"{'total':<52} {total:8.2f} {max(r[2] for r in self.rows):13.0f}", flush=True)
-
-
-def _status_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(field)
 
 
 def main() -> None:
