@@ -20,16 +20,22 @@ def word_count(text: str) -> int:
     return len(re.findall(r"\S+", text or ""))
 
 
-class AuthorForm(SingleLineFields, forms.Form):
-    name = forms.CharField(max_length=200)
-    email = forms.EmailField()
-    affiliation = forms.CharField(max_length=200, required=False)
+class WithOrcid(SingleLineFields, forms.Form):
+    """An optional ORCID iD (a pasted orcid.org URL is accepted), for both author forms."""
+
     orcid = forms.CharField(label="ORCID iD", max_length=60, required=False)
 
     def clean_orcid(self):
         value = normalize_orcid(self.cleaned_data.get("orcid") or "")
         validate_orcid(value)
         return value
+
+
+class AuthorForm(WithOrcid):
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField()
+    affiliation = forms.CharField(max_length=200, required=False)
+    field_order = ["name", "email", "affiliation", "orcid"]
 
 
 class BaseAuthorFormSet(forms.BaseFormSet):
@@ -203,15 +209,10 @@ class CameraMetadataForm(SingleLineFields, forms.Form):
                                label="Final abstract", help_text="Markdown; write math as $...$.")
 
 
-class CameraAuthorForm(SingleLineFields, forms.Form):
+class CameraAuthorForm(WithOrcid):
     name = forms.CharField(max_length=200, label="Name as printed")
     affiliation = forms.CharField(max_length=200, required=False)
-    orcid = forms.CharField(label="ORCID iD", max_length=60, required=False)
-
-    def clean_orcid(self):
-        value = normalize_orcid(self.cleaned_data.get("orcid") or "")
-        validate_orcid(value)
-        return value
+    field_order = ["name", "affiliation", "orcid"]
 
 
 class BaseCameraAuthorFormSet(forms.BaseFormSet):

@@ -264,3 +264,15 @@ def test_the_author_dashboard_says_what_the_camera_ready_still_needs(client_for,
     page = client_for(author).get(reverse("submissions_dashboard")).content.decode()
 
     assert "Camera-ready: the final PDF, the final title, abstract and authors, the licence" in page
+
+
+@pytest.mark.parametrize("form_class", ["AuthorForm", "CameraAuthorForm"])
+def test_both_author_forms_check_orcid_and_accept_a_pasted_url(form_class):
+    from submissions import forms
+
+    form = getattr(forms, form_class)
+    good = form(data={"name": "Ada", "email": "ada@x.example", "orcid": "https://orcid.org/0000-0002-1825-0097"})
+    bad = form(data={"name": "Ada", "email": "ada@x.example", "orcid": "0000-0002-1825-0098"})
+
+    assert good.is_valid() and good.cleaned_data["orcid"] == "0000-0002-1825-0097"
+    assert not bad.is_valid() and "check digit" in str(bad.errors["orcid"])
