@@ -10,73 +10,14 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from submissions import pdf as pdf_module
-from submissions.pdf import MB, PdfRejected, PdfResult, check_pdf
+from submissions.pdf import MB, PdfRejected, check_pdf
+from submissions.pdf import check as check_module
+from submissions.pdf import viewer as viewer_module
+from submissions.pdf.copy import Copy
+from submissions.pdf.jpeg import strip_jpeg
+from submissions.pdf.structure import refuse_damage
 from tests.submissions import pdf_corpus as corpus
-
-LIMITS = {"max_bytes": 20 * MB, "max_pages": 30, "page_limit": 4}
-AUTHORS = {"names": [corpus.AUTHOR, "Bob Jones"], "emails": [corpus.AUTHOR_EMAIL]}
-
-
-def check(data: bytes, **overrides) -> PdfResult:
-    result = check_pdf(data, **{**LIMITS, **overrides})
-    if result.reviewer_copy is not None:
-        # Every copy any test makes is checked for leftovers of the identifying data.
-        assert_clean(result.reviewer_copy, [corpus.AUTHOR, corpus.AUTHOR_EMAIL, "Yury"])
-    return result
-
-
-def rejection(data: bytes, **overrides) -> PdfRejected:
-    with pytest.raises(PdfRejected) as caught:
-        check(data, **overrides)
-    return caught.value
-
-
-def decompressed(data: bytes) -> bytes:
-    """Everything in a PDF, as qpdf --qdf would show it: every object, every stream decoded.
-
-    Objects are taken from the cross-reference table, so unreferenced ones count too.
-    """
-    parts = [data]
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Stream):
-                # Generalized filters (Flate, LZW, ...) are decoded; images stay as stored,
-                # which for JPEG is where EXIF sits. Damaged data is taken as it is.
-                try:
-                    parts.append(obj.read_bytes())
-                except pikepdf.PdfError:
-                    parts.append(obj.read_raw_bytes())
-                parts.append(obj.stream_dict.unparse())
-            elif isinstance(obj, pikepdf.Object):
-                parts.append(obj.unparse())
-        parts.append(pdf.trailer.unparse())
-    return b"\n".join(parts)
-
-
-def assert_clean(copy: bytes, needles: list[str]) -> None:
-    everything = decompressed(copy)
-    for needle in needles:
-        for encoding in ("latin-1", "utf-8", "utf-16-be", "utf-16-le"):
-            assert needle.encode(encoding) not in everything, f"{needle!r} ({encoding}) is still in the copy"
-
-
-def viewer(data: bytes) -> list[tuple[str, int]]:
-    """(text, image objects) per page, as PDFium shows them."""
-    shown = []
-    with pdf_module._PDFIUM_LOCK:
-        document = pdfium.PdfDocument(data)
-        try:
-            for index in range(len(document)):
-                page = document[index]
-                textpage = page.get_textpage()
-                shown.append((textpage.get_text_range(), pdf_module._count_images(page)))
-                textpage.close()
-                page.close()
-        finally:
-            document.close()
-    return shown
-
+from tests.submissions.pdf.reading import AUTHORS, LIMITS, assert_clean, check, decompressed, rejection, viewer
 
 # --- accepted ----------------------------------------------------------------
 
@@ -326,12 +267,24 @@ def test_check_pdf_cross_reference_stream_bomb_stopped_by_qpdf_limit():
     assert "expands to more than 64 MB" in error.message
 
 
-@pytest.mark.parametrize("fraction", [0.05, 0.5, 0.95, 0.999])
+@pytest.mark.parametrize("fraction", [0.05, 0.5, 0.95, 0.99])
 def test_check_pdf_truncated_rejected_as_malformed(fraction):
     error = rejection(corpus.truncated(fraction))
 
     assert error.code == "malformed"
     assert error.message.startswith("We could not read your PDF: it seems to be damaged or incomplete")
+
+
+def test_check_pdf_missing_only_the_end_marker_accepted_with_note():
+    # Cut in its last line: every object is there, only "%%EOF" is missing.
+    result = check(corpus.truncated(0.999))
+
+    assert result.page_count == 4
+    assert result.notes == [
+        "Your PDF does not end the way PDF files end (the %%EOF marker is missing), so it may be incomplete. "
+        "We read 4 pages; please check that nothing is missing."
+    ]
+    assert result.copy_problem is None
 
 
 def test_check_pdf_deep_nesting_rejected_as_malformed():
@@ -354,7 +307,7 @@ def test_check_pdf_time_budget_spent_rejected_as_too_slow():
 
 
 def test_check_pdf_too_many_objects_rejected_as_too_complex(monkeypatch):
-    monkeypatch.setattr(pdf_module, "MAX_OBJECTS", 10)
+    monkeypatch.setattr(check_module, "MAX_OBJECTS", 10)
 
     error = rejection(corpus.paper())
 
@@ -372,7 +325,7 @@ def test_check_pdf_library_error_is_logged_with_hash_not_content(caplog):
     assert error.code == "malformed"
     [record] = [r for r in caplog.records if r.name == "submissions.pdf"]
     assert record.levelno == logging.WARNING
-    assert record.exc_info is not None
+    assert "PdfiumError" in caplog.text  # the library's reason, in the traceback
     assert hashlib.sha256(data).hexdigest() in record.getMessage()
     assert f"size={len(data)}" in record.getMessage()
     assert "Potato" not in caplog.text  # the page's text
@@ -382,7 +335,7 @@ def test_check_pdf_unexpected_error_is_a_logged_refusal(monkeypatch, caplog):
     def explode(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(pdf_module, "_metadata", explode)
+    monkeypatch.setattr(check_module, "metadata_fields", explode)
     with caplog.at_level(logging.WARNING, logger="submissions.pdf"):
         error = rejection(corpus.paper())
 
@@ -390,12 +343,35 @@ def test_check_pdf_unexpected_error_is_a_logged_refusal(monkeypatch, caplog):
     assert "RecursionError" in caplog.text
 
 
-def test_check_pdf_small_damaged_file_is_damaged_not_complex():
-    # 757 bytes; object 6's /Length is object 6 itself.
-    error = rejection(corpus.case("poppler-91414-0-53.pdf"))
+def test_check_pdf_stream_length_defined_through_itself_is_recovered():
+    # 757 bytes; object 6's /Length is object 6 itself: every reader finds `endstream` instead.
+    result = check(corpus.case("poppler-91414-0-53.pdf"))
 
-    assert error.code == "malformed"
-    assert error.message.startswith("We could not read your PDF: it seems to be damaged")
+    assert result.page_count == 1
+    assert result.copy_problem is None
+    assert viewer(result.reviewer_copy) == viewer(corpus.case("poppler-91414-0-53.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("warnings", "refused"),
+    [
+        (["(object 6 0): loop detected resolving object 6 0", "(object 6 0): /Length key in stream dictionary is "
+          "not an integer", "(object 6 0): attempting to recover stream length", "recovered stream length: 2"], False),
+        (["(object 9 0): loop detected resolving object 9 0", "(object 3 0): expected endobj"], True),
+        (["object 4 0: limits error(parser_max_nesting): ignoring excessively deeply nested data structure"], True),
+    ],
+)
+def test_refuse_damage_refuses_only_what_readers_cannot_recover(warnings, refused):
+    class Parsed:
+        def get_warnings(self):
+            return warnings
+
+    if refused:
+        with pytest.raises(PdfRejected) as caught:
+            refuse_damage(Parsed())
+        assert caught.value.code == "malformed"
+    else:
+        refuse_damage(Parsed())
 
 
 @pytest.mark.parametrize("name", ["xref-range.pdf", "reuse-xref-stream.pdf", "AutoCad_Diagram.pdf", "issue21436.pdf"])
@@ -460,7 +436,7 @@ def test_check_pdf_over_max_pages_rejected_with_count():
 
 
 def test_check_pdf_max_pages_none_still_has_a_hard_cap(monkeypatch):
-    monkeypatch.setattr(pdf_module, "HARD_MAX_PAGES", 3)
+    monkeypatch.setattr(check_module, "HARD_MAX_PAGES", 3)
 
     error = rejection(corpus.paper(3), max_pages=None, page_limit=None)
 
@@ -609,7 +585,7 @@ def test_check_pdf_first_page_extraction_error_warns(monkeypatch):
     def broken(document, index):
         raise pdfium.PdfiumError("Failed to load text page.")
 
-    monkeypatch.setattr(pdf_module, "_page_text", broken)
+    monkeypatch.setattr(viewer_module, "page_text", broken)
 
     result = check(corpus.paper(), **AUTHORS)
 
@@ -736,19 +712,20 @@ def test_check_pdf_copy_strips_xmp_on_pages_fonts_and_images():
 def test_check_pdf_copy_that_differs_is_flagged_not_raised(monkeypatch):
     # A "copy" whose page 1 says something else, to see the comparison at work.
     other = corpus.paper(byline="Someone Else Entirely")
-    monkeypatch.setattr(pdf_module._Check, "_copy", lambda self, pdf, found: other)
+    monkeypatch.setattr(check_module, "make_copy", lambda *args, **kwargs: Copy(other))
 
     result = check(corpus.paper())
 
     assert result.reviewer_copy == other
     assert result.copy_problem.startswith(
-        "The copy for reviewers differs from your upload on page 1 (text differs); please export your PDF again"
+        "The copy for reviewers differs from your upload on page 1: the page looks different in the copy "
+        "(less than 1 % of the page differs); please export your PDF again"
     )
     assert "Until then we cannot give reviewers a copy of your paper." in result.copy_problem
 
 
 def test_check_pdf_copy_with_fewer_pages_is_flagged(monkeypatch):
-    monkeypatch.setattr(pdf_module._Check, "_copy", lambda self, pdf, found: corpus.paper(2))
+    monkeypatch.setattr(check_module, "make_copy", lambda *args, **kwargs: Copy(corpus.paper(2)))
 
     result = check(corpus.paper())
 
@@ -756,7 +733,7 @@ def test_check_pdf_copy_with_fewer_pages_is_flagged(monkeypatch):
 
 
 def test_check_pdf_copy_unreadable_is_flagged(monkeypatch):
-    monkeypatch.setattr(pdf_module._Check, "_copy", lambda self, pdf, found: b"%PDF-1.7\nbroken\n%%EOF\n")
+    monkeypatch.setattr(check_module, "make_copy", lambda *args, **kwargs: Copy(b"%PDF-1.7\nbroken\n%%EOF\n"))
 
     result = check_pdf(corpus.paper(), **LIMITS)
 
@@ -793,7 +770,7 @@ def test_strip_jpeg_keeps_jfif_icc_adobe_and_drops_the_rest():
     scan = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x12\xff\x00\x34\xff\xd0\x56" + b"\xff\xd9"
     jpeg = b"\xff\xd8" + b"".join(segments.values()) + b"\xff\xdb\x00\x04\x00\x00" + scan
 
-    stripped, removed = pdf_module._strip_jpeg(jpeg)
+    stripped, removed = strip_jpeg(jpeg)
 
     kept = segments[0xE0] + segments[0xE2] + segments[0xEE]
     assert stripped == b"\xff\xd8" + kept + b"\xff\xdb\x00\x04\x00\x00" + scan
@@ -801,9 +778,9 @@ def test_strip_jpeg_keeps_jfif_icc_adobe_and_drops_the_rest():
 
 
 def test_strip_jpeg_leaves_clean_or_unparseable_data_alone():
-    assert pdf_module._strip_jpeg(corpus.plain_jpeg()) is None
-    assert pdf_module._strip_jpeg(b"\xff\xd8\xff\xe1\xff\xff") is None  # length past the end
-    assert pdf_module._strip_jpeg(b"not a jpeg") is None
+    assert strip_jpeg(corpus.plain_jpeg()) is None
+    assert strip_jpeg(b"\xff\xd8\xff\xe1\xff\xff") is None  # length past the end
+    assert strip_jpeg(b"not a jpeg") is None
 
 
 # --- robustness --------------------------------------------------------------
