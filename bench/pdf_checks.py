@@ -66,12 +66,18 @@ def main() -> None:
         return
 
     from tests.submissions import pdf_corpus as corpus
+    from tests.submissions.pdf import papers
 
     tmp = Path(tempfile.mkdtemp())
     inputs = {
         "paper, 4 pages": corpus.paper(),
         "paper, 30 pages": corpus.paper(29),
         "paper, 200 pages": corpus.paper(199),
+        "two columns, 6 pages": papers.two_columns(),
+        "vector figures": papers.vector_figures(),
+        "scanned, 12 pages": papers.scanned(8, 4),
+        "outlined text, 12 pages": papers.outlined(12),
+        "signed": papers.signed(),
     }
     inputs.update({f"case {path.name}": path.read_bytes() for path in sorted(corpus.CASES.glob("*.pdf"))})
     print(f"{'file':36} {'KB':>7} {'pages':>5} {'outcome':22} {'ms':>8} {'peak MB':>8} {'added MB':>8}")

@@ -61,18 +61,13 @@ class Deadline:
 
 
 class InflateBudget:
-    """Total decompressed size of Flate streams, measured without keeping the output.
-
-    Streams whose compressed data breaks off before its end are remembered in
-    `damaged` (object ids): viewers show what came out up to there.
-    """
+    """Total decompressed size of Flate streams, measured without keeping the output."""
 
     def __init__(self, limit: int, deadline: Deadline) -> None:
         self.remaining = limit
         self.limit = limit
         self.deadline = deadline
         self.measured: set[tuple[int, int]] = set()
-        self.damaged: set[tuple[int, int]] = set()
 
     def spend(self, stream: object) -> None:
         if not isinstance(stream, pikepdf.Stream):
@@ -89,16 +84,13 @@ class InflateBudget:
             layers += 1
         if not layers:
             return
-        broken: list[bool] = []
         chunks: Iterator[bytes] = _chunked(stream.read_raw_bytes())
         for _ in range(layers):
-            chunks = _inflate(chunks, self.deadline, broken)
+            chunks = _inflate(chunks, self.deadline)
         for chunk in chunks:
             self.remaining -= len(chunk)
             if self.remaining < 0:
                 raise PdfRejected(MESSAGES["bomb"].format(budget=cap_in_mb(self.limit)), "bomb")
-        if broken and stream.is_indirect:
-            self.damaged.add(stream.objgen)
 
 
 def stream_filters(stream: pikepdf.Object) -> list[str]:
@@ -121,7 +113,7 @@ def _chunked(data: bytes) -> Iterator[bytes]:
         yield data[start : start + _INFLATE_IN_CHUNK]
 
 
-def _inflate(chunks: Iterator[bytes], deadline: Deadline, broken: list[bool]) -> Iterator[bytes]:
+def _inflate(chunks: Iterator[bytes], deadline: Deadline) -> Iterator[bytes]:
     # max_length keeps memory at one output chunk however well the data compresses.
     inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # zlib or gzip header
     try:
@@ -135,7 +127,26 @@ def _inflate(chunks: Iterator[bytes], deadline: Deadline, broken: list[bool]) ->
             if inflater.eof:
                 return
     except zlib.error:
-        # Corrupt data decodes to nothing more than what came out so far. (Data that merely
-        # stops early, without its checksum, is a common producer's quirk: not counted.)
-        broken.append(True)
-        return
+        return  # corrupt data decodes to nothing more than what came out so far
+
+
+def inflates_whole(data: bytes, deadline: Deadline) -> bool:
+    """Whether Flate data decodes to its final block without an error.
+
+    Read as raw deflate after the two-byte zlib header, so a missing checksum (a
+    common producer's quirk that no reader minds) does not count; data cut short
+    or corrupted does: readers show what came out up to there. The caller has
+    measured the data against the inflate budget.
+    """
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        for chunk in _chunked(data[2:]):
+            while chunk and not inflater.eof:
+                inflater.decompress(chunk, _INFLATE_OUT_CHUNK)
+                chunk = inflater.unconsumed_tail
+                deadline.check()
+            if inflater.eof:
+                return True
+    except zlib.error:
+        return False
+    return inflater.eof

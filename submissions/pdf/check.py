@@ -13,7 +13,14 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from submissions.pdf import forms, page_limit, rebuild, viewer
-from submissions.pdf.budget import DEFAULT_INFLATE_BUDGET, Deadline, InflateBudget, TooSlow
+from submissions.pdf.budget import (
+    DEFAULT_INFLATE_BUDGET,
+    Deadline,
+    InflateBudget,
+    TooSlow,
+    inflates_whole,
+    stream_filters,
+)
 from submissions.pdf.copy import make_copy
 from submissions.pdf.envelope import Envelope, inspect_envelope
 from submissions.pdf.errors import PdfRejected
@@ -27,6 +34,9 @@ logger = logging.getLogger("submissions.pdf")
 FIRST_PAGE_TEXT_CHARS = 10_000
 HARD_MAX_PAGES = 2_000  # applies even when the caller passes max_pages=None
 MAX_OBJECTS = 250_000  # objects in the cross-reference table
+# Of the time left when the copy is compared, the share spent drawing pages (the rest compares what is left
+# by size, text and images): drawing is what a heavy figure makes slow.
+_DRAWING_SHARE = 0.6
 # Refusals that may mean a good PDF was refused: worth a look by the admins.
 _LOGGED = {"malformed", "bomb", "too_complex", "not_pdf", "polyglot"}
 
@@ -268,14 +278,11 @@ class _Check:
             self.notes.append(MESSAGES["no_end_marker"].format(count=plural(page_count, "page")))
 
     def _damaged_stream_note(self, pages: list[pikepdf.Page]) -> None:
-        if not self.budget.damaged:
-            return
         damaged = []
         for number, page in enumerate(pages, start=1):
             contents = page.obj.get("/Contents")
             streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-            if any(isinstance(s, pikepdf.Stream) and s.is_indirect and s.objgen in self.budget.damaged
-                   for s in streams):
+            if any(_damaged_flate(stream, self.deadline) for stream in streams[:100]):
                 damaged.append(number)
         if damaged:
             self.notes.append(MESSAGES["damaged_stream"].format(**page_list(damaged)))
@@ -342,7 +349,8 @@ class _Check:
             return MESSAGES["copy_viewers_disagree"].format(qpdf=page_count, pdfium=upload.page_count)
         try:
             difference = viewer.compare(self.data, copy, known_texts=upload.texts, flattened=flattened,
-                                        hidden=hidden, deadline=self.deadline)
+                                        hidden=hidden, deadline=self.deadline,
+                                        drawing_deadline=Deadline(self.deadline.left() * _DRAWING_SHARE))
         except TooSlow:
             raise
         except Exception:
@@ -354,6 +362,14 @@ class _Check:
             return MESSAGES["copy_page_count"].format(copy=difference.details["copy"], upload=page_count)
         what = DIFFERENCES[difference.what].format(**difference.details)
         return MESSAGES["copy_page"].format(page=difference.page, what=what)
+
+
+def _damaged_flate(stream: object, deadline: Deadline) -> bool:
+    # Content streams only ever carry Flate here when they are compressed at all; other
+    # filters (LZW, ASCII85 first) are rare enough to leave to the viewers.
+    if not isinstance(stream, pikepdf.Stream) or stream_filters(stream) != ["/FlateDecode"]:
+        return False
+    return not inflates_whole(stream.read_raw_bytes(), deadline)
 
 
 def _pdfium_wants_password(data: bytes) -> bool:

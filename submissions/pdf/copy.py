@@ -142,23 +142,43 @@ def _flatten_appearances(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> None:
             links[index] = kept
             page.obj.Annots = pikepdf.Array([a for a in annotations if not _is_link(a)])
     form = pdf.Root.get("/AcroForm")
+    saved_form = pikepdf.Dictionary({key: value for key, value in form.items()}) if isinstance(
+        form, pikepdf.Dictionary) else None
     if isinstance(form, pikepdf.Dictionary) and form.get("/NeedAppearances") is True:
         pdf.generate_appearance_streams()  # otherwise qpdf leaves the fields unflattened
     pdf.flatten_annotations("screen")
+    unflattened = []
     for index, page in enumerate(pages):
         annotations = page.obj.get("/Annots")
         remaining = list(annotations) if isinstance(annotations, pikepdf.Array) else []
         # A pop-up only shows its parent's text; with the parent drawn into the page it would
         # keep that text (and its author) reachable, for nothing.
         present = {a.objgen for a in remaining if isinstance(a, pikepdf.Dictionary) and a.is_indirect}
-        remaining = [a for a in remaining if not _orphan_popup(a, present)] + links.get(index, [])
+        remaining = [a for a in remaining if not _orphan_popup(a, present)]
+        unflattened += [a for a in remaining if isinstance(a, pikepdf.Dictionary) and _subtype(a) == "/Widget"]
+        remaining += links.get(index, [])
         if remaining:
             page.obj.Annots = pikepdf.Array(remaining)
         elif "/Annots" in page.obj:
             del page.obj["/Annots"]
-    form = pdf.Root.get("/AcroForm")
-    if isinstance(form, pikepdf.Dictionary) and not len(form.get("/Fields", pikepdf.Array())):
-        del pdf.Root["/AcroForm"]
+    # qpdf drops the whole form, also when a field had no appearance to draw (viewers draw such a
+    # field from its value); those fields stay fields, in a form of their own.
+    if unflattened and saved_form is not None:
+        saved_form.Fields = pikepdf.Array(_root_fields(unflattened))
+        pdf.Root.AcroForm = saved_form
+
+
+def _root_fields(widgets: list[pikepdf.Object]) -> list[pikepdf.Object]:
+    roots: dict[tuple[int, int], pikepdf.Object] = {}
+    for widget in widgets:
+        node = widget
+        for _ in range(32):
+            parent = node.get("/Parent")
+            if not isinstance(parent, pikepdf.Dictionary):
+                break
+            node = parent
+        roots.setdefault(node.objgen, node)
+    return list(roots.values())
 
 
 def _subtype(annotation: pikepdf.Object) -> str | None:

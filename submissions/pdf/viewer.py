@@ -191,12 +191,16 @@ def compare(
     flattened: set[int],
     hidden: dict[int, list[int]],
     deadline: Deadline,
+    drawing_deadline: Deadline,
 ) -> Difference | None:
     """The first difference between upload and copy as PDFium shows them, or None.
 
     The copy has the upload's annotation appearances drawn into its pages (the
     pages in `flattened`) and its signature widgets (`hidden`) removed, so the
     upload's pages are prepared the same way, in memory, before they are compared.
+    Pages are drawn and compared pixel by pixel until `drawing_deadline`; past it
+    (a long paper with heavy figures), only their size, text and images are, so
+    the time budget refuses no real paper.
     """
     with PDFIUM_LOCK:
         before = _open(upload, forms=True)
@@ -205,11 +209,16 @@ def compare(
             try:
                 if len(after) != len(before):
                     return Difference(0, "count", {"copy": len(after)})
+                undrawn = 0
                 for index in range(len(before)):
                     deadline.check()
-                    difference = _compare_page(before, after, index, known_texts, flattened, hidden)
+                    draw = drawing_deadline.left() > 0
+                    undrawn += not draw
+                    difference = _compare_page(before, after, index, known_texts, flattened, hidden, draw)
                     if difference is not None:
                         return difference
+                if undrawn:
+                    logger.info("PDF copy compared without drawing %d of %d pages (time)", undrawn, len(before))
                 return None
             finally:
                 after.close()
@@ -217,7 +226,7 @@ def compare(
             before.close()
 
 
-def _compare_page(before, after, index, known_texts, flattened, hidden) -> Difference | None:
+def _compare_page(before, after, index, known_texts, flattened, hidden, draw: bool) -> Difference | None:
     number = index + 1
     try:
         if index in flattened:
@@ -234,25 +243,22 @@ def _compare_page(before, after, index, known_texts, flattened, hidden) -> Diffe
         except pdfium.PdfiumError:
             return Difference(number, "copy_unviewable", {})
         try:
-            return _page_difference(page_before, page_after, number, text_before)
+            return _page_difference(page_before, page_after, number, text_before, draw)
         finally:
             page_after.close()
     finally:
         page_before.close()
 
 
-def _page_difference(before: pdfium.PdfPage, after: pdfium.PdfPage, number: int, text_before: str | None):
+def _page_difference(before: pdfium.PdfPage, after: pdfium.PdfPage, number: int, text_before: str | None,
+                     draw: bool) -> Difference | None:
     size_before, size_after = _size(before), _size(after)
     if size_before != size_after:
         return Difference(number, "size", {"upload": _points(size_before), "copy": _points(size_after)})
-    drawn_before, drawn_after = _render(before), _render(after)
-    changed = numpy.abs(drawn_before.astype(numpy.int16) - drawn_after) > _CHANGED
-    if changed.sum() > _CHANGED_PIXELS:
-        if (drawn_before < _INK).mean() < _BLANK_SHARE:
-            return Difference(number, "upload_blank", {})
-        if (drawn_after < _INK).mean() < _BLANK_SHARE:
-            return Difference(number, "copy_blank", {})
-        return Difference(number, "drawing", {"percent": _percent(float(changed.mean()))})
+    if draw:
+        difference = _drawing_difference(_render(before), _render(after), number)
+        if difference is not None:
+            return difference
     text_before = _text(before) if text_before is None else text_before
     if " ".join(text_before.split()) != " ".join(_text(after).split()):
         return Difference(number, "text", {})
@@ -260,6 +266,17 @@ def _page_difference(before: pdfium.PdfPage, after: pdfium.PdfPage, number: int,
     if images_before != images_after:
         return Difference(number, "images", {"upload": images_before, "copy": images_after})
     return None
+
+
+def _drawing_difference(drawn_before: numpy.ndarray, drawn_after: numpy.ndarray, number: int) -> Difference | None:
+    changed = numpy.abs(drawn_before.astype(numpy.int16) - drawn_after) > _CHANGED
+    if changed.sum() <= _CHANGED_PIXELS:
+        return None
+    if (drawn_before < _INK).mean() < _BLANK_SHARE:
+        return Difference(number, "upload_blank", {})
+    if (drawn_after < _INK).mean() < _BLANK_SHARE:
+        return Difference(number, "copy_blank", {})
+    return Difference(number, "drawing", {"percent": _percent(float(changed.mean()))})
 
 
 def _size(page: pdfium.PdfPage) -> tuple[float, float]:

@@ -22,6 +22,7 @@ from submissions.models import Author, Conflict, Outcome, Submission
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from tests.leaks.two_worlds import FROZEN_AT, assert_no_differences, compare_worlds
 from tests.submissions import pdf_corpus
+from tests.submissions.pdf import papers
 from workshop.models import Topic, VocabularyTerm
 from workshop.selectors import workshop_current
 
@@ -85,6 +86,7 @@ class Base:
     reviewer_names_to_pc: str = "after_own"
     coauthor: tuple[str, str] = COAUTHOR
     pdf_author: str | None = None  # /Info Author of the uploaded PDF (None: no metadata)
+    pdf_signer: str | None = None  # who digitally signed the uploaded PDF, with a visible stamp (None: unsigned)
     chairs_only_field: bool = False  # the review form has a field only chairs may read
 
 
@@ -97,7 +99,9 @@ def _people() -> dict:
     return people
 
 
-def _pdf(author: str | None) -> bytes:
+def _pdf(author: str | None, signer: str | None = None) -> bytes:
+    if signer is not None:
+        return papers.signed(signer, f"{signer.split()[0].lower()}@example.org")
     return pdf_corpus.paper() if author is None else pdf_corpus.with_metadata(pdf_corpus.paper(), author=author)
 
 
@@ -125,7 +129,7 @@ def base_world(options: Base) -> dict:
                               authors=[("Oscar Other", "oscar@hillside.example")])
     for key in ("conflicted_pc", "conflicted_chair"):
         Conflict.objects.create(submission=paper, user=world[key], reason="institution", source="author")
-    submission_services.pdf_upload(submission=paper, by=world["author"], data=_pdf(options.pdf_author),
+    submission_services.pdf_upload(submission=paper, by=world["author"], data=_pdf(options.pdf_author, options.pdf_signer),
                                    filename="paper.pdf", workshop=workshop,
                                    now=workshop.paper_deadline - timedelta(days=1))
     for key in ("reviewer", "second_reviewer", "pending_reviewer"):
@@ -389,6 +393,13 @@ def test_filters_hide_conflicted_papers_topics(change, url):
 @pytest.mark.parametrize("persona", ["reviewer", "unassigned_pc"])
 def test_original_pdf_metadata_hidden_from_pc(persona):
     assert_same(worlds(pdf_author="Alice Author", b={"pdf_author": "Bruno Bystander"}), persona)
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "unassigned_pc"])
+def test_pdf_signer_hidden_from_pc(persona):
+    # The signature, its certificate and its "Digitally signed by ..." stamp leave the reviewer copy,
+    # which is then byte for byte the copy of the unsigned paper.
+    assert_same(worlds(pdf_signer="Alice Author", b={"pdf_signer": "Bruno Bystander"}), persona)
 
 
 def test_late_review_hidden_from_author():

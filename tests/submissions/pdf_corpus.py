@@ -249,6 +249,18 @@ def _pike_edit(base: bytes, change, **save_options) -> bytes:
         return out.getvalue()
 
 
+def with_damaged_content(page: int) -> bytes:
+    """Page `page`'s content stream compressed, then cut and patched with garbage half-way."""
+
+    def change(pdf: pikepdf.Pdf) -> None:
+        contents = pdf.pages[page - 1].obj.Contents
+        stream = contents[0] if isinstance(contents, pikepdf.Array) else contents
+        packed = zlib.compress(stream.read_bytes())
+        stream.write(packed[: len(packed) // 2] + b"\xff" * 64, filter=pikepdf.Name.FlateDecode)
+
+    return _pike_edit(paper(), change)
+
+
 def owner_password_only() -> bytes:
     """Encrypted, but with an empty user password: every viewer opens it without asking."""
     return _pike_edit(paper(), lambda pdf: None, encryption=pikepdf.Encryption(owner="x", user=""))

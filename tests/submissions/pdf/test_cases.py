@@ -64,7 +64,9 @@ ACCEPTED = {
         "get starts where the PDF starts).",)),
     "issue-117.pdf": Accepted(warnings=(UNREAD_PAGE_1,), notes=(
         "Your PDF does not end the way PDF files end (the %%EOF marker is missing), so it may be incomplete. "
-        "We read 1 page; please check that nothing is missing.",)),
+        "We read 1 page; please check that nothing is missing.",
+        "We found compressed data that cannot be fully decoded on page 1 of your PDF, so viewers may show that "
+        "page incompletely. Please check that page in your viewer.")),
     "bad34.pdf": Accepted(warnings=(UNREAD_PAGE_1,), faithful=False, copy_problem=(
         "The copy for reviewers differs from your upload on page 1: Chrome's PDF viewer cannot display that page "
         "of your upload, so we cannot check the copy against it; " + COPY_FIX)),

@@ -123,3 +123,11 @@ def test_copy_with_a_drawing_added_or_lost_is_kept_from_reviewers(monkeypatch, d
         "The copy for reviewers differs from your upload on page 1: the page looks different in the copy "
         "(about 5 % of the page differs); please export your PDF again"
     )
+
+
+def test_signed_paper_copy_is_byte_for_byte_the_unsigned_papers_copy():
+    # Nothing of the signature is left to tell two signers apart: not its objects, not their numbers.
+    unsigned = check(papers.text_paper(3, 1)).reviewer_copy
+
+    assert check(papers.signed("Alice Smith")).reviewer_copy == unsigned
+    assert check(papers.signed("Bruno Bystander", "bruno@example.org")).reviewer_copy == unsigned
