@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reviews.assignment.affinity import Affinity, Bid, Weights, incidence, profile_text, tfidf_vectors
 from reviews.assignment.solver import AssignmentInfeasible, assign
-from reviews.models import Assignment, AssignmentRun, PcProfile, Review, RunStatus, TopicExpertise
+from reviews.models import Assignment, AssignmentRun, PcProfile, Review, ReviewStatus, RunStatus, TopicExpertise
 from reviews.models import Bid as BidRow
 from reviews.services import Refused, assignment_add
 from reviews.tasks import assignment_run_task
@@ -20,7 +20,7 @@ from workshop import policy
 from workshop.models import User, VocabularyKind
 from workshop.selectors import pc_members, users_with_roles_cached
 
-MODES = {"fresh": "Fresh assignment (replace unreviewed assignments)",
+MODES = {"fresh": "Fresh assignment (replace assignments without a submitted review)",
          "ensure": "Ensure every paper has k (only add)",
          "rebalance": "Rebalance (keep good existing pairs)"}
 BID_CODES = {"eager": Bid.EAGER, "willing": Bid.WILLING, "not_willing": Bid.NOT_WILLING, "conflict": Bid.CONFLICT}
@@ -63,7 +63,7 @@ class Inputs:
     bids: list[tuple[int, int, int]]       # (i, j, affinity.Bid code)
     conflicts: list[tuple[int, int]]
     existing: list[tuple[int, int]]        # assignments now
-    locked: list[tuple[int, int]]          # a review is started: kept whatever the mode
+    locked: list[tuple[int, int]]          # a review is submitted: kept whatever the mode
 
 
 def _inputs(by: User) -> Inputs:
@@ -102,8 +102,11 @@ def _inputs(by: User) -> Inputs:
         "submission_id", "user_id", "preference")]
     existing = sorted((paper_index[p], reviewer_index[u]) for p, u in Assignment.objects.filter(
         submission_id__in=paper_ids, reviewer_id__in=reviewer_ids).values_list("submission_id", "reviewer_id"))
+    # Submitted reviews only: a draft is its writer's private business, and a "kept" pair for it would tell
+    # the chair who has started which review (run, look, discard).
     locked = sorted((paper_index[p], reviewer_index[u]) for p, u in Review.objects.filter(
-        submission_id__in=paper_ids, reviewer_id__in=reviewer_ids).values_list("submission_id", "reviewer_id"))
+        submission_id__in=paper_ids, reviewer_id__in=reviewer_ids, status=ReviewStatus.SUBMITTED).values_list(
+        "submission_id", "reviewer_id"))
     return Inputs(
         papers=papers, reviewers=reviewers,
         paper_texts=[f"{p.title}. {p.abstract}" for p in papers],
@@ -262,8 +265,10 @@ def _people(ids: set[int]) -> dict[int, User]:
 def run_apply(*, run: AssignmentRun, by: User) -> tuple[int, int, list[str]]:
     """Make the proposal the assignment: add its new pairs (mailing those
     reviewers) and, except in "ensure" mode, drop assignments it does not keep
-    unless a review was already started. Pairs that conflicts declared since
-    the run now forbid are skipped and named. Returns (added, removed, skipped)."""
+    unless their review is submitted. A dropped assignment's draft stays, as
+    its writer left it, for nobody but them should they be assigned again.
+    Pairs that conflicts declared since the run now forbid are skipped and
+    named. Returns (added, removed, skipped)."""
     if run.status != RunStatus.DONE:
         raise Refused("Only a finished proposal can be applied.")
     view = run_view(run=run, user=by)
@@ -279,8 +284,9 @@ def run_apply(*, run: AssignmentRun, by: User) -> tuple[int, int, list[str]]:
             raise Refused("This proposal was already applied or discarded.")
         current = set(Assignment.objects.values_list("submission_id", "reviewer_id"))
         if run.params["mode"] != "ensure":
-            started = set(Submission.objects.filter(reviews__isnull=False).values_list("pk", "reviews__reviewer"))
-            dropped = current - set(proposed) - started
+            submitted = set(Review.objects.filter(status=ReviewStatus.SUBMITTED).values_list(
+                "submission_id", "reviewer_id"))
+            dropped = current - set(proposed) - submitted
             managed = {s.pk for s in with_related(Submission.objects.filter(pk__in={p for p, _ in dropped}))
                        if policy.can_manage_assignments(by, s)}
             for paper_id, reviewer_id in dropped:

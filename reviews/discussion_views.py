@@ -25,14 +25,22 @@ def lead_set(request, number):
     submission = submission_visible_or_404(user=request.user, number=number, workshop=workshop)
     if not policy.can_name_lead(request.user, submission):
         raise Http404("No such paper")
-    lead_id = int_or_none(request.POST.get("lead"))
-    lead = User.objects.filter(pk=lead_id).first() if lead_id else None
+    back = redirect(f"/submissions/{submission.pk}/#discussion")
+    chosen = request.POST.get("lead")
+    lead = None
+    if chosen != "":  # "" is the list's "Nobody"; anything else must be a person
+        lead_id = int_or_none(chosen)
+        lead = User.objects.filter(pk=lead_id).first() if lead_id else None
+        if lead is None:
+            messages.error(request, f"Choose the discussion lead of #{submission.pk} from its reviewers in the "
+                                    "list. Nothing changed.")
+            return back
     try:
         services.lead_set(submission=submission, lead=lead, by=request.user)
         messages.success(request, f"{lead.full_name} leads the discussion." if lead else "No discussion lead.")
     except Refused as refused:
-        messages.error(request, refused.message)
-    return redirect(f"/submissions/{submission.pk}/#discussion")
+        messages.error(request, f"{refused.message} Nothing changed.")
+    return back
 
 
 @login_required

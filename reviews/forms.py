@@ -142,7 +142,7 @@ class CommentForm(forms.Form):
 
 
 class AutoAssignForm(forms.Form):
-    mode = forms.ChoiceField(choices=[("fresh", "Fresh assignment (replace unreviewed assignments)"),
+    mode = forms.ChoiceField(choices=[("fresh", "Fresh assignment (replace assignments without a submitted review)"),
                                       ("ensure", "Ensure every paper has k (only add)"),
                                       ("rebalance", "Rebalance (keep good existing pairs)")])
     k = forms.IntegerField(label="Reviews per paper (k)", min_value=1, max_value=10)

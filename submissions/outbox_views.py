@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from submissions.selectors import mail_visible_or_404, mails_visible_to
 from workshop import policy
 from workshop.http import require
+from workshop.log_masking import mask_secrets
 from workshop.mail import mail_retry
 from workshop.models import MailStatus
 
@@ -32,8 +33,9 @@ def outbox(request):
 @require(policy.can_view_outbox)
 def outbox_detail(request, public_id):
     mail = mail_visible_or_404(user=request.user, public_id=public_id)
+    # An invitation's link is the invitee's seat: the chairs read that it was sent, not the token.
     return render(request, "workshop/outbox_detail.html", {
-        "mail": mail, "show_body": policy.can_view_mail_body(request.user, mail),
+        "mail": mail, "show_body": policy.can_view_mail_body(request.user, mail), "body": mask_secrets(mail.body),
     })
 
 

@@ -12,8 +12,13 @@ are exactly the ones the dump references. Stored names are never reused (uploads
 get fresh random names), so copying them after the dump is safe. manifest.json is
 written last: a directory without it is an unfinished backup.
 
+The backup holds unpublished papers and reviews: its folders are 0700 and its
+files 0600, whatever the umask, and it leaves out the sessions (a copy of
+`django_session` would let whoever reads it act as anyone signed in).
+
 `restore` only fills an empty database and a store without those names, checks
-every SHA-256 before it writes anything, and reads everything back afterwards.
+every SHA-256 before it writes anything, and reads everything back afterwards;
+every path in the manifest must stay inside the backup directory.
 The management commands `backup` and `restore` call `backup_create` / `backup_restore`.
 """
 
@@ -44,6 +49,8 @@ MANIFEST = "manifest.json"
 FILES_DIR = "files"
 DUMP_NAMES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 CHUNK = 1024 * 1024
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+SESSIONS_TABLE = "django_session"
 # settings.DATABASES[...]["OPTIONS"] keys that libpq's tools read from the environment.
 _LIBPQ_OPTIONS = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
                   "sslkey": "PGSSLKEY", "service": "PGSERVICE", "passfile": "PGPASSFILE", "options": "PGOPTIONS"}
@@ -73,6 +80,7 @@ def backup_create(*, directory: Path, using: str = "default") -> Summary:
     columns = _file_columns()
     directory.mkdir(parents=True, exist_ok=True)
     try:
+        _private_dir(directory)
         dump = directory / DUMP_NAMES[connection.vendor]
         if connection.vendor == "postgresql":
             names = _dump_postgresql(connection, dump, columns)
@@ -87,7 +95,8 @@ def backup_create(*, directory: Path, using: str = "default") -> Summary:
             "database": {"path": dump.name, "sha256": digest, "size": size},
             "files": files,
         }
-        (directory / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        with _private_open(directory / MANIFEST) as out:
+            out.write((json.dumps(manifest, indent=1) + "\n").encode())
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)  # ours: it was new or empty
         raise
@@ -125,15 +134,23 @@ def _dump_postgresql(connection, dump: Path, columns) -> list[str]:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
-        _run("pg_dump", ["--format=custom", f"--snapshot={snapshot}", f"--file={dump}"], connection)
+        _private_open(dump).close()  # pg_dump truncates and fills it, keeping its mode
+        _run("pg_dump", ["--format=custom", f"--snapshot={snapshot}", f"--file={dump}",
+                         f"--exclude-table-data={SESSIONS_TABLE}"], connection)
         return _referenced_names(cursor, columns, connection.ops.quote_name)
 
 
 def _dump_sqlite(connection, dump: Path, columns) -> list[str]:
     """SQLite's online backup API copies a consistent snapshot; the file list is read from the copy."""
     source = _sqlite_path(connection)
+    _private_open(dump).close()
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(dump)) as dst:
         src.backup(dst)
+        tables = {row[0] for row in dst.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if SESSIONS_TABLE in tables:
+            dst.execute(f"DELETE FROM {SESSIONS_TABLE}")  # noqa: S608 (a constant)
+            dst.commit()
+            dst.execute("VACUUM")  # else the deleted rows' pages still hold the session keys
         return _referenced_names(dst.cursor(), columns, connection.ops.quote_name)
 
 
@@ -141,13 +158,13 @@ def _copy_out(names: list[str], files_dir: Path) -> list[dict]:
     entries, missing = [], []
     for name in names:
         target = _local_path(files_dir, name)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _private_dirs(files_dir, target.parent)
         try:
             source = default_storage.open(name, "rb")
         except FileNotFoundError:
             missing.append(name)
             continue
-        with source, open(target, "wb") as out:
+        with source, _private_open(target) as out:
             digest, size = _stream(source, out)
         entries.append({"path": name, "sha256": digest, "size": size})
     if missing:
@@ -176,7 +193,7 @@ def backup_restore(*, directory: Path, using: str = "default") -> Summary:
         raise Refused(f"The store already holds {len(taken)} of the backup's files (e.g. {taken[0]}); "
                       "restore only into an empty store.")
     # 3. Database, then files under their own names.
-    dump = directory / manifest["database"]["path"]
+    dump = _dump_path(directory, manifest)
     if connection.vendor == "postgresql":
         _run("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", str(dump)],
              connection)
@@ -210,13 +227,34 @@ def _read_manifest(directory: Path) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise Refused(f"{path} is not valid JSON ({exc}).") from None
-    if manifest.get("format") != FORMAT_VERSION:
-        raise Refused(f"{path} has format {manifest.get('format')!r}; this version reads format {FORMAT_VERSION}.")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise Refused(f"{path} has format {found!r}; this version reads format {FORMAT_VERSION}.")
+    files = manifest.get("files")
+    entries = [manifest.get("database"), *(files if isinstance(files, list) else [None])]
+    if not isinstance(manifest.get("engine"), str) or not all(map(_is_entry, entries)):
+        raise Refused(f"{path} is not a backup manifest: it needs an engine, and a path, sha256 and size for the "
+                      "database and for every file. Nothing was restored.")
     return manifest
 
 
+def _is_entry(entry) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("path"), str) \
+        and isinstance(entry.get("sha256"), str) and isinstance(entry.get("size"), int)
+
+
+def _dump_path(directory: Path, manifest: dict) -> Path:
+    """The database copy, by the same rule as the files: a plain relative path inside the backup."""
+    name = manifest["database"]["path"]
+    try:
+        return _local_path(directory, name)
+    except Refused:
+        raise Refused(f"Refusing the manifest's database copy {name!r}: it must be a plain relative path inside "
+                      f"{directory}, and not a link out of it. Nothing was restored.") from None
+
+
 def _verify_local(directory: Path, manifest: dict) -> None:
-    wanted = [(directory / manifest["database"]["path"], manifest["database"])]
+    wanted = [(_dump_path(directory, manifest), manifest["database"])]
     wanted += [(_local_path(directory / FILES_DIR, entry["path"]), entry) for entry in manifest["files"]]
     for path, entry in wanted:
         if not path.is_file():
@@ -278,12 +316,36 @@ def _run(tool: str, args: list[str], connection) -> None:
 
 
 def _local_path(root: Path, name: str) -> Path:
-    """Where a storage name lives inside the backup; names that would leave it are refused."""
+    """Where a storage name lives inside the backup; names that would leave it are refused,
+    and so are paths that a symbolic link inside the backup leads out of it."""
     parts = PurePosixPath(name).parts
     if not parts or PurePosixPath(name).is_absolute() or any(part in ("..", ".", "") for part in parts) \
-            or "\\" in name:
+            or "\\" in name or "\x00" in name:
         raise Refused(f"Refusing the stored name {name!r}: it is not a plain relative path.")
-    return root.joinpath(*parts)
+    path = root.joinpath(*parts)
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise Refused(f"Refusing the stored name {name!r}: it leads out of {root} through a symbolic link.")
+    return path
+
+
+def _private_dir(path: Path) -> None:
+    os.chmod(path, PRIVATE_DIR)  # exactly, whatever the umask took away or left
+
+
+def _private_dirs(root: Path, leaf: Path) -> None:
+    """`leaf` and every folder from `root` down to it, each 0700."""
+    leaf.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    for folder in (leaf, *leaf.parents):
+        if not folder.is_relative_to(root):
+            break
+        _private_dir(folder)
+
+
+def _private_open(path: Path):
+    """A new file only its owner can read (0600 exactly, whatever the umask)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    os.fchmod(fd, PRIVATE_FILE)
+    return os.fdopen(fd, "wb")
 
 
 def _stream(source, out) -> tuple[str, int]:

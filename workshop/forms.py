@@ -62,6 +62,12 @@ class WorkshopForm(SingleLineFields, forms.ModelForm):
             "response_word_limit", "reminder_days_before", "camera_ready_page_limit", "licence_name",
             "licence_text", "preface", "program_published",
         ]
+        help_texts = {
+            "phase_override": "Leave empty to follow the dates. Set, it holds the workshop in that phase, which then "
+                              "decides what is open whatever the dates say: registration and changes to papers only "
+                              "in “Submissions open”, the author response only in “Discussion”, camera-ready "
+                              "changes only once decisions are released.",
+        }
         widgets = {
             **{field: DateTimeLocalInput() for field in Workshop.DEADLINE_FIELDS},
             "cfp_text": forms.Textarea(attrs={"rows": 14}),

@@ -20,17 +20,27 @@ max_requests = 2000
 max_requests_jitter = 200
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat files, in RAM
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = None  # Django logs one line per request, with its request id (workshop/request_log.py)
+# Off: Django logs one line per request, with its request id and the secrets masked (workshop/request_log.py).
+accesslog = None
 errorlog = "-"
 
-if os.environ.get("LOG_FORMAT", "json" if os.environ.get("DEBUG", "true").lower() == "false" else "text") == "json":
-    logconfig_dict = {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter",
-                                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-                                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
-                                 "stream": "ext://sys.stderr"}},
-        "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
-    }
+# Gunicorn's own lines ("Error handling request <uri>") pass the same mask as Django's (workshop/log_masking.py).
+_json = os.environ.get("LOG_FORMAT", "json" if os.environ.get("DEBUG", "true").lower() == "false" else "text") == "json"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"secrets": {"()": "workshop.log_masking.SecretMaskFilter"}},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        "text": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s",
+                 "datefmt": "[%Y-%m-%d %H:%M:%S %z]"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json" if _json else "text",
+                             "filters": ["secrets"], "stream": "ext://sys.stderr"}},
+    "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                # Only if someone turns `accesslog` on: its request line carries the path and query.
+                "gunicorn.access": {"handlers": ["console"] if accesslog else [], "level": "INFO",
+                                    "propagate": False}},
+}

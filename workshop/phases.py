@@ -37,6 +37,11 @@ def phase_at(workshop: Workshop, now: datetime | None = None) -> Phase:
 
 
 def response_window_open(workshop: Workshop, now: datetime | None = None) -> bool:
+    """Open between its two dates. A chair's override holds the workshop in its
+    phase, and the dates cannot open the window outside it: held in any phase
+    but the discussion, the response is closed (and the reviews with it)."""
+    if workshop.phase_override and workshop.phase_override != Phase.DISCUSSION:
+        return False
     now = now or timezone.now()
     opens, closes = workshop.response_opens, workshop.response_closes
     return bool(opens and closes and opens <= now <= closes)

@@ -13,6 +13,8 @@ import uuid
 
 from celery.signals import before_task_publish, task_postrun, task_prerun
 
+from workshop.log_masking import mask_secrets
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 task_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("task_id", default="-")
 HEADER = "X-Request-ID"
@@ -41,8 +43,9 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response[HEADER] = request.request_id
         user = getattr(request, "user", None)
-        access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
-            "method": request.method, "path": request.path, "status": response.status_code,
+        path = mask_secrets(request.path)  # reset keys and invitation tokens are in paths (workshop/log_masking.py)
+        access_log.info("%s %s %s", request.method, path, response.status_code, extra={
+            "method": request.method, "path": path, "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "user_id": user.pk if user is not None and user.is_authenticated else None,
         })

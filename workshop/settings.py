@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "workshop.storage_errors.StorageUnavailableMiddleware",
+    "workshop.database_busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "workshop.urls"
@@ -89,6 +90,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so a Celery worker in another process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # One writer at a time: a second one waits up to SQLITE_TIMEOUT seconds for the lock, taken when its
+    # transaction begins (a deferred one that read first is refused at once, "database is locked").
+    DATABASES["default"]["OPTIONS"] = {"timeout": env.float("SQLITE_TIMEOUT", default=20.0),
+                                       "transaction_mode": "IMMEDIATE",
+                                       **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workshop.User"
@@ -256,7 +262,8 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "workshop.request_log.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "workshop.request_log.RequestIdFilter"},
+                "secrets": {"()": "workshop.log_masking.SecretMaskFilter"}},
     "formatters": {
         "json": {"()": "pythonjsonlogger.json.JsonFormatter",
                  "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s",
@@ -264,8 +271,13 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
-                             "filters": ["request_id"]}},
+                             "filters": ["request_id", "secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Their INFO is a line per rendering step: noise in a worker's log.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf")},
+    "loggers": {
+        # Their INFO is a line per rendering step: noise in a worker's log.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf")},
+        # Django's own handlers (console in DEBUG, the dev server's) print URLs unmasked: only ours, which mask.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

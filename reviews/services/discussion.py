@@ -20,7 +20,9 @@ from workshop.selectors import chairs, workshop_current
 WORD = re.compile(r"\S+")
 
 
-def lead_set(*, submission: Submission, lead: User | None, by: User) -> MetaReview:
+def lead_set(*, submission: Submission, lead: User | None, by: User) -> MetaReview | None:
+    """Name the paper's discussion lead, or with None clear it; clearing where
+    nobody leads writes nothing (no empty meta-review row)."""
     if not policy.can_name_lead(by, submission):
         raise Refused("You cannot name the discussion lead of this paper.")
     if lead is not None:
@@ -28,7 +30,12 @@ def lead_set(*, submission: Submission, lead: User | None, by: User) -> MetaRevi
         if refusal:
             raise Refused(refusal)
     with transaction.atomic():
-        meta, _ = MetaReview.objects.select_for_update().get_or_create(submission=submission)
+        if lead is None:
+            meta = MetaReview.objects.select_for_update().filter(submission=submission).first()
+            if meta is None or meta.lead_id is None:
+                return meta
+        else:
+            meta, _ = MetaReview.objects.select_for_update().get_or_create(submission=submission)
         meta.lead = lead
         meta.save(update_fields=["lead", "updated_at"])
     return meta

@@ -25,7 +25,7 @@ def paper_reviews(context, submission):
         "meta": meta if meta and meta.is_written and parts else None, "meta_parts": parts,
         "can_write_meta": policy.can_write_meta_review(user, submission, meta),
         "can_name_lead": policy.can_name_lead(user, submission),
-        "lead": meta.lead if meta and policy.can_view_discussion(user, submission, workshop=workshop) else None,
+        "lead": meta.lead if policy.can_view_lead(user, submission, meta, workshop=workshop) else None,
         "lead_choices": selectors.lead_choices(submission=submission) if policy.can_name_lead(user, submission)
         else [],
         "response": selectors.response_of(submission=submission)

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from reviews import auto, services
-from reviews.models import Assignment, AssignmentRun, RunStatus
+from reviews.models import Assignment, AssignmentRun, Review, RunStatus
 from submissions.models import Conflict
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory, submissions_in_bulk
 from tests.reviews.conftest import submitted_review
@@ -290,3 +290,50 @@ def test_run_stores_one_short_row_per_pair_and_old_runs_still_read(experts, chai
     assert all(isinstance(row, list) and len(row) == len(auto.PAIR_FIELDS) for row in run.result["pairs"])
     assert auto.stored_pairs(old) == old["pairs"]
     assert auto.stored_pairs({}) == []
+
+
+def _shown(run) -> list[tuple]:
+    return sorted((p["paper"], p["reviewer"], p["kept"]) for p in auto.stored_pairs(run.result))
+
+
+@pytest.mark.django_db
+def test_a_draft_changes_nothing_in_a_run_and_an_applied_run_keeps_it_for_its_writer_only(
+    client_for, experts, chair, django_capture_on_commit_callbacks,
+):
+    """Issue 17, item 14: any review row used to lock its pair ("kept"), so starting and
+    discarding runs told a chair who had started which review."""
+    people, poisoning, verification = experts
+    Assignment.objects.create(submission=verification, reviewer=people["poison"])  # a poor match
+    with django_capture_on_commit_callbacks(execute=True):
+        without_draft = auto.run_create(by=chair, params=_params())
+    draft = Review.objects.create(submission=verification, reviewer=people["poison"],
+                                  draft_values={"summary": "Half-written doubts."})
+    with django_capture_on_commit_callbacks(execute=True):
+        with_draft = auto.run_create(by=chair, params=_params())
+    without_draft.refresh_from_db()
+    with_draft.refresh_from_db()
+
+    added, removed, _ = auto.run_apply(run=with_draft, by=chair)
+
+    assert _shown(with_draft) == _shown(without_draft)
+    assert (verification.pk, people["poison"].pk, False) not in _shown(with_draft)
+    assert (added, removed) == (2, 1)
+    assert Review.objects.get(pk=draft.pk).draft_values == {"summary": "Half-written doubts."}
+    form_url = reverse("review_edit", args=[verification.pk])
+    assert client_for(people["poison"]).get(form_url).status_code == 404
+    assert "Half-written doubts." not in client_for(people["verify"]).get(form_url).content.decode()
+    assert "Half-written doubts." not in client_for(chair).get(
+        reverse("submission_detail", args=[verification.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_submitted_review_keeps_its_pair_in_a_fresh_run(experts, chair, django_capture_on_commit_callbacks):
+    people, _, verification = experts
+    Assignment.objects.create(submission=verification, reviewer=people["poison"])
+    submitted_review(verification, people["poison"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = auto.run_create(by=chair, params=_params())
+    run.refresh_from_db()
+
+    assert (verification.pk, people["poison"].pk, True) in _shown(run)

@@ -99,3 +99,19 @@ def test_outbox_shows_an_unconflicted_chair_every_mail(client_for, conflicted_wo
 def test_outbox_is_not_for_pc_members(client_for, pc_member, conflicted_world):
     assert client_for(pc_member).get(reverse("outbox")).status_code == 404
     assert mails_visible_to(user=pc_member).count() == 0
+
+
+@pytest.mark.django_db
+def test_outbox_shows_that_an_invitation_went_out_but_not_its_token(client_for, chair):
+    """The link in a PC invitation is the invitee's seat; another chair reading the outbox must not take it."""
+    from reviews.services.committee import invitation_create
+
+    invitation = invitation_create(email="new@member.example", name="New Member", affiliation="", roles=["pc"],
+                                   by=chair)
+    mail = OutgoingMail.objects.get(kind="pc:invitation")
+
+    page = client_for(chair).get(reverse("outbox_detail", args=[mail.public_id])).content.decode()
+
+    assert invitation.token in mail.body
+    assert invitation.token not in page
+    assert "/pc/invitation/***" in page

@@ -4,8 +4,10 @@ back every paper, review and PDF version, byte for byte. Runs on PostgreSQL
 (pg_dump / pg_restore) and on SQLite (the backup API)."""
 
 import hashlib
+import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from contextlib import closing
@@ -15,9 +17,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from reviews.models import Review, ReviewStatus
@@ -197,3 +201,69 @@ def test_restore_of_a_tampered_backup_is_refused_naming_the_file_and_writes_noth
     assert f"The backup is damaged: {tampered} does not match its SHA-256" in restored.stderr
     assert empty_target.tables() == []
     assert _files_under(empty_target.media) == []
+
+
+# ---- issue 17, item 8: private, without sessions, and only its own paths ---------------------------------
+
+
+def test_backup_is_readable_only_by_its_owner_whatever_the_umask(open_workshop, tmp_path):
+    _papers(open_workshop, count=1, versions=1, reviews=0)
+    backup = tmp_path / "backups" / "today"
+    umask = os.umask(0o002)  # group-writable, as on many shared hosts
+    try:
+        call_command("backup", backup)
+    finally:
+        os.umask(umask)
+
+    entries = [backup, *backup.rglob("*")]
+    assert {stat.S_IMODE(path.stat().st_mode) for path in entries if path.is_dir()} == {0o700}
+    assert {stat.S_IMODE(path.stat().st_mode) for path in entries if path.is_file()} == {0o600}
+    assert len([path for path in entries if path.is_file()]) == 4  # database, manifest, the PDF and its copy
+
+
+def test_backup_leaves_out_the_sessions_of_signed_in_people(open_workshop, empty_target, tmp_path, capsys):
+    client = Client()
+    client.force_login(UserFactory())
+    key = client.session.session_key
+
+    call_command("backup", tmp_path / "backup")
+    restored = _restore_in_new_process(empty_target, tmp_path / "backup")
+
+    assert restored.returncode == 0, restored.stderr
+    assert Session.objects.filter(session_key=key).count() == 1  # the site itself keeps its sessions
+    assert empty_target.rows("SELECT session_key FROM django_session") == []
+    assert [path.name for path in _files_under(tmp_path / "backup") if key.encode() in path.read_bytes()] == []
+    assert "sessions are left out" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("where", ["parent folder", "absolute path", "symbolic link"])
+def test_restore_refuses_a_database_copy_outside_the_backup(open_workshop, empty_target, tmp_path, where):
+    call_command("backup", tmp_path / "backup")
+    manifest_file = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    dump = tmp_path / "backup" / manifest["database"]["path"]
+    elsewhere = tmp_path / f"elsewhere{dump.suffix}"
+    dump.rename(elsewhere)
+    if where == "symbolic link":
+        dump.symlink_to(elsewhere)
+    else:
+        manifest["database"]["path"] = f"../{elsewhere.name}" if where == "parent folder" else str(elsewhere)
+        manifest_file.write_text(json.dumps(manifest))
+
+    restored = _restore_in_new_process(empty_target, tmp_path / "backup")
+
+    assert restored.returncode != 0
+    assert (f"Refusing the manifest's database copy {manifest['database']['path']!r}: it must be a plain relative "
+            "path inside") in restored.stderr
+    assert empty_target.tables() == []
+
+
+def test_restore_of_a_manifest_without_its_database_entry_says_so(open_workshop, tmp_path):
+    call_command("backup", tmp_path / "backup")
+    manifest_file = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    del manifest["database"]
+    manifest_file.write_text(json.dumps(manifest))
+
+    with pytest.raises(CommandError, match="is not a backup manifest: it needs an engine, and a path, sha256"):
+        call_command("restore", tmp_path / "backup")

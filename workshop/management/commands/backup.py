@@ -20,4 +20,5 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(
             f"Backup in {directory}: database and {summary.files} files, {summary.bytes} bytes, "
-            f"{summary.seconds:.2f} s."))
+            f"{summary.seconds:.2f} s. Only this account can read it; sessions are left out "
+            "(after a restore everyone signs in again)."))
