@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from reviews.models import Assignment, Review, ReviewField, ReviewStatus
 from reviews.search import PaperFacts, Query, facts_read, matches
 from submissions.models import Author, Outcome, PdfKind, PdfVersion, Submission, SubmissionStatus, Tag
+from submissions.pdf import CHAIR_FLAGS
 from submissions.selectors import conflicted_numbers
 from workshop import policy
 from workshop.models import Topic, User, VocabularyTerm
@@ -94,6 +95,7 @@ class PaperRow:
     released: bool = False
     tags: list[str] = field(default_factory=list)
     pages: int | None = None
+    pdf_flags: list[str] = field(default_factory=list)  # what the PDF checks could not establish (texts)
     sha256: str = ""
     abstract: str = ""
 
@@ -211,7 +213,7 @@ def _related(hidden: set[int], *, numbers: Collection[int] | None = None, parts=
             data[number]["tags"].append(name)
     if "pdf" in parts:
         for version in of(PdfVersion).filter(kind=PdfKind.SUBMISSION).order_by("uploaded_at", "id").values(
-                "submission_id", "page_count", "sha256"):
+                "submission_id", "page_count", "sha256", "chair_flags"):
             data[version["submission_id"]]["pdf"] = [version]  # the newest wins
     return data
 
@@ -250,6 +252,7 @@ def _row(paper: dict, related: dict, outcome: Outcome | None, fields: list[Revie
         reviews_done=len(related["reviews"]), scores=scores, outcome=outcome,
         released=paper["decision_released_at"] is not None, tags=sorted(related["tags"]),
         pages=pdf["page_count"] if pdf else None, sha256=pdf["sha256"] if pdf else "",
+        pdf_flags=[CHAIR_FLAGS.get(flag, flag) for flag in pdf["chair_flags"]] if pdf else [],
         abstract=paper.get("abstract", ""),
     )
 

@@ -25,7 +25,7 @@ from submissions.models import Conflict
 from submissions.selectors import submission_visible_or_404
 from workshop import policy
 from workshop.adapters import PENDING_INVITATION
-from workshop.http import int_or_none, require
+from workshop.http import as_download, int_or_none, require
 from workshop.markdown import render_markdown
 from workshop.models import User, VocabularyTerm
 from workshop.phases import upcoming_deadlines
@@ -221,9 +221,8 @@ def review_offline_download(request, number):
         messages.error(request, "Your review has a line starting with ==+== or ==-==, which the offline form "
                                 "cannot hold. Edit it here, or change that line first.")
         return redirect("review_edit", number=submission.pk)
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="review-{submission.pk}.txt"'
-    return response
+    return as_download(HttpResponse(text, content_type="text/plain; charset=utf-8"),
+                       filename=f"review-{submission.pk}.txt")
 
 
 @require_POST

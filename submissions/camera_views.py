@@ -18,6 +18,7 @@ from submissions.uploads import upload_limited
 from submissions.views import extension_from_post
 from workshop import policy
 from workshop.errors import Refused
+from workshop.http import as_download
 from workshop.selectors import workshop_current
 
 
@@ -31,7 +32,10 @@ def _context(request, workshop, submission, *, upload_form=None, form=None, auth
     camera = selectors.camera_of(submission)
     if form is None:
         form = CameraMetadataForm(initial={"title": camera.title, "abstract": camera.abstract})
-        authors = CameraAuthorFormSet(prefix="authors", initial=camera.authors)
+        # Until the authors confirm them, the printed authors are the submission's: under double
+        # blind an organizer must not read them off the form (nor count them).
+        shown = camera.metadata_confirmed_at or policy.can_view_authors(request.user, submission, workshop=workshop)
+        authors = CameraAuthorFormSet(prefix="authors", initial=camera.authors if shown else [])
     versions = submission.pdf_versions.filter(kind=PdfKind.CAMERA_READY).order_by("-uploaded_at", "-id")
     return {
         "submission": submission, "camera": camera, "versions": versions, "pdf": versions.first(),
@@ -82,9 +86,9 @@ def camera_ready_extension(request, number):
 def camera_ready_pdf(request, number, version_id):
     workshop, submission = _camera_paper(request, number)
     version = get_object_or_404(submission.pdf_versions, pk=version_id, kind=PdfKind.CAMERA_READY)
-    return FileResponse(version.file.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"{workshop.acronym}-{workshop.year}-camera-ready-{submission.pk}-"
-                                 f"{version.uploaded_at:%Y%m%d-%H%M%S}.pdf")
+    return as_download(FileResponse(version.file.open("rb"), content_type="application/pdf"),
+                       filename=f"{workshop.acronym}-{workshop.year}-camera-ready-{submission.pk}-"
+                                f"{version.uploaded_at:%Y%m%d-%H%M%S}.pdf")
 
 
 def _pdf_limit() -> int:

@@ -4,7 +4,10 @@ published volume, and the threat-model statistics of the field.
 
 Only accepted papers (released, not withdrawn) are exported, in volume
 order; the statistics are counts over the papers the viewer may see, never a
-list."""
+list. A build keeps the papers as it printed them (`program_snapshot`): the
+public program, the BibTeX and the CEUR zip of a build are made from that,
+never from today's data. The same content gives the same bytes (no random
+PDF /ID, no wall-clock time in a zip)."""
 
 import io
 import json
@@ -12,13 +15,14 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import quote
 
 import pikepdf
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
-from pylatexenc.latexencode import unicode_to_latex
+from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
 from submissions.models import ProceedingsBuild, Submission
 from submissions.selectors import CameraStatus, manages_proceedings
@@ -40,8 +44,34 @@ class AcceptedPaper:
     file_name: str = ""
 
 
-def accepted_papers(statuses: list[CameraStatus], build: ProceedingsBuild | None = None) -> list[AcceptedPaper]:
-    ranges = dict(zip(build.papers, build.ranges, strict=False)) if build and build.ranges else {}
+@dataclass(frozen=True)
+class VolumeNames:
+    """How the volume names the workshop (what BibTeX and the CEUR index cite)."""
+
+    name: str
+    acronym: str
+    year: int
+    venue: str = ""
+    event_dates: str = ""
+
+
+@dataclass
+class ProgramSnapshot:
+    """A build's papers and names as it printed them."""
+
+    volume: VolumeNames
+    editors: list[str]
+    papers: list[AcceptedPaper] = field(default_factory=list)
+
+
+def build_ranges(build: ProceedingsBuild | None) -> dict[int, tuple[int, int]]:
+    return {n: tuple(r) for n, r in zip(build.papers, build.ranges, strict=False)} if build and build.ranges else {}
+
+
+def accepted_papers(statuses: list[CameraStatus], build: ProceedingsBuild | None = None, *,
+                    ranges: dict[int, tuple[int, int]] | None = None) -> list[AcceptedPaper]:
+    """Today's data of the papers of `statuses`, with their pages in `build` (or `ranges`)."""
+    ranges = build_ranges(build) if ranges is None else ranges
     papers = []
     submissions = {s.pk: s for s in Submission.objects.filter(pk__in=[st.submission.pk for st in statuses])
                    .prefetch_related("topics", "threat_terms", "authors")}
@@ -59,6 +89,31 @@ def accepted_papers(statuses: list[CameraStatus], build: ProceedingsBuild | None
             code_url=paper.artifact_url, session=camera.session, pages=tuple(pages) if pages else None,
             file_name=f"paper{index}.pdf"))
     return papers
+
+
+def program_snapshot(workshop, papers: list[AcceptedPaper], editors: list[str]) -> dict:
+    """What a build stores of its papers (JSON), taken when it is built."""
+    names = VolumeNames(name=workshop.name, acronym=workshop.acronym, year=workshop.year, venue=workshop.venue,
+                        event_dates=workshop.event_dates)
+    return {"volume": asdict(names), "editors": list(editors), "papers": [asdict(p) for p in papers]}
+
+
+_PAPER_FIELDS = set(AcceptedPaper.__dataclass_fields__)
+_VOLUME_FIELDS = set(VolumeNames.__dataclass_fields__)
+
+
+def program_of(build: ProceedingsBuild | None) -> ProgramSnapshot | None:
+    """The snapshot a build stored, or None (no build, or one built before snapshots)."""
+    data = build.program if build is not None else None
+    if not data:
+        return None
+    papers = []
+    for stored in data.get("papers", []):
+        values = {key: value for key, value in stored.items() if key in _PAPER_FIELDS}
+        values["pages"] = tuple(values["pages"]) if values.get("pages") else None
+        papers.append(AcceptedPaper(**values))
+    volume = VolumeNames(**{key: value for key, value in data["volume"].items() if key in _VOLUME_FIELDS})
+    return ProgramSnapshot(volume=volume, editors=list(data.get("editors", [])), papers=papers)
 
 
 def papers_table(papers: list[AcceptedPaper]) -> tuple[list[str], list[list]]:
@@ -85,59 +140,124 @@ def papers_json(papers: list[AcceptedPaper], workshop, statistics: dict) -> str:
 # --- BibTeX -------------------------------------------------------------------------------
 
 
+# BibTeX counts every brace, escaped or not (`\\}` closes a field), so a literal
+# brace or backslash becomes a command; "braces-all" wraps every replacement in
+# its own balanced group. A straight quote stays one (pylatexenc would curl it).
+_TEX = UnicodeToLatexEncoder(
+    conversion_rules=[UnicodeToLatexConversionRule(RULE_DICT, {
+        ord("{"): r"\textbraceleft", ord("}"): r"\textbraceright", ord("\\"): r"\textbackslash", ord('"'): '"'}),
+        "defaults"],
+    non_ascii_only=False, replacement_latex_protection="braces-all", unknown_char_warning=False)
+
+
+def _one_line(text: str) -> str:
+    """No control or invisible formatting characters (a right-to-left override
+    would reorder what a reader sees), white space as single spaces."""
+    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in str(text)
+                            if unicodedata.category(c) != "Cf").split())
+
+
 def _latex(text: str) -> str:
-    """Accents and specials as LaTeX (é -> \\'e, & -> \\&), braces kept balanced."""
-    return unicode_to_latex(text, non_ascii_only=False, replacement_latex_protection="braces-all")
+    """Accents and specials as LaTeX (é -> {\\'e}, & -> {\\&}, { -> {\\textbraceleft}): every brace balanced."""
+    return _TEX.unicode_to_latex(_one_line(text))
+
+
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+
+
+def _bib_part(text: str) -> str:
+    """A part of a name; braced when BibTeX would split it (a comma, the word "and")."""
+    latex = _latex(text)
+    return f"{{{latex}}}" if "," in text or _AND.search(text) else latex
 
 
 def _bib_name(name: str) -> str:
-    """"Ada Lovelace" -> "Lovelace, Ada" (the last word is the family name)."""
-    parts = name.split()
-    return name if len(parts) < 2 else f"{parts[-1]}, {' '.join(parts[:-1])}"
+    """"Ada Lovelace" -> "Lovelace, Ada" (the last word is the family name), as LaTeX."""
+    parts = _one_line(name).split()
+    if len(parts) < 2:
+        return _bib_part(" ".join(parts))
+    return f"{_bib_part(parts[-1])}, {_bib_part(' '.join(parts[:-1]))}"
+
+
+def _bib_names(names: list[str]) -> str:
+    return " and ".join(_bib_name(n) for n in names if _one_line(n))
+
+
+# RFC 3986's characters (unreserved, reserved and the percent sign): none of them is a brace or a backslash.
+_URL_KEPT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def tex_url(url: str) -> str:
+    """`url` fit for \\url{...} in BibTeX or LaTeX: every other character
+    percent-encoded as UTF-8 ({ as %7B, a space as %20, é as %C3%A9), and a
+    percent sign that starts no escape as %25. Old rows were stored before the
+    form refused these characters."""
+    out = []
+    for index, char in enumerate(url):
+        if char == "%":
+            out.append("%" if _ESCAPE.match(url, index) else "%25")
+        else:
+            out.append(char if char in _URL_KEPT else quote(char, safe=""))
+    return "".join(out)
 
 
 def _key(workshop, paper: AcceptedPaper) -> str:
-    family = paper.authors[0]["name"].split()[-1] if paper.authors else "anon"
+    words = _one_line(paper.authors[0].get("name", "")).split() if paper.authors else []
+    family = words[-1] if words else "anon"
     ascii_family = unicodedata.normalize("NFKD", family).encode("ascii", "ignore").decode() or "anon"
     return f"{re.sub(r'[^A-Za-z0-9]', '', workshop.acronym)}{workshop.year}-{re.sub(r'[^A-Za-z]', '', ascii_family)}" \
            f"{paper.number}"
 
 
+def _booktitle(workshop) -> str:
+    return _latex(f"Proceedings of the {workshop.name} ({workshop.acronym} {workshop.year})")
+
+
 def bibtex_paper(workshop, paper: AcceptedPaper) -> str:
+    """One @inproceedings; `workshop` is the Workshop or a snapshot's `VolumeNames`."""
     lines = [f"@inproceedings{{{_key(workshop, paper)},",
-             f"  author    = {{{_latex(' and '.join(_bib_name(a['name']) for a in paper.authors))}}},",
+             f"  author    = {{{_bib_names([a.get('name', '') for a in paper.authors])}}},",
              f"  title     = {{{{{_latex(paper.title)}}}}},",
-             f"  booktitle = {{{_latex(f'Proceedings of the {workshop.name} ({workshop.acronym} {workshop.year})')}}},",
-             f"  year      = {{{workshop.year}}},"]
+             f"  booktitle = {{{_booktitle(workshop)}}},",
+             f"  year      = {{{int(workshop.year)}}},"]
     if paper.pages:
-        lines.append(f"  pages     = {{{paper.pages[0]}--{paper.pages[1]}}},")
+        lines.append(f"  pages     = {{{int(paper.pages[0])}--{int(paper.pages[1])}}},")
     if paper.code_url:
-        lines.append(f"  note      = {{Code: \\url{{{paper.code_url}}}}},")
+        lines.append(f"  note      = {{Code: \\url{{{tex_url(paper.code_url)}}}}},")
     return "\n".join(lines) + "\n}\n"
 
 
 def bibtex_volume(workshop, papers: list[AcceptedPaper], editors: list[str]) -> str:
-    head = (f"@proceedings{{{re.sub(r'[^A-Za-z0-9]', '', workshop.acronym)}{workshop.year},\n"
-            f"  title     = {{{_latex(f'Proceedings of the {workshop.name} ({workshop.acronym} {workshop.year})')}}},\n"
-            f"  editor    = {{{_latex(' and '.join(_bib_name(e) for e in editors))}}},\n"
-            f"  year      = {{{workshop.year}}},\n}}\n")
+    head = (f"@proceedings{{{re.sub(r'[^A-Za-z0-9]', '', workshop.acronym)}{int(workshop.year)},\n"
+            f"  title     = {{{_booktitle(workshop)}}},\n"
+            f"  editor    = {{{_bib_names(editors)}}},\n"
+            f"  year      = {{{int(workshop.year)}}},\n}}\n")
     return head + "\n" + "\n".join(bibtex_paper(workshop, p) for p in papers)
 
 
 # --- CEUR-WS and single papers --------------------------------------------------------------
 
 
-def ceur_zip(workshop, papers: list[AcceptedPaper], editors: list[str], pdfs: dict[int, bytes]) -> bytes:
-    """index.html in CEUR-WS's markup (its CEUR* classes) and one PDF per paper, named as in the index."""
+def ceur_zip(workshop, papers: list[AcceptedPaper], editors: list[str], pdfs: dict[int, bytes], *,
+             dated: datetime) -> bytes:
+    """index.html in CEUR-WS's markup (its CEUR* classes) and one PDF per paper, named as in the index.
+    `dated` (when the volume was built) is the index's date and every entry's time, so the same
+    volume always zips to the same bytes."""
     index = render_to_string("submissions/proceedings/ceur_index.html",
                              {"workshop": workshop, "papers": papers, "editors": editors,
-                              "site_url": settings.SITE_URL, "today": timezone.now()})
+                              "site_url": settings.SITE_URL, "today": dated})
+    stamp = max(dated.astimezone(UTC), _ZIP_EPOCH).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("index.html", index)
-        for paper in papers:
-            archive.writestr(paper.file_name, pdfs[paper.number])
+        for name, data in [("index.html", index.encode()), *((p.file_name, pdfs[p.number]) for p in papers)]:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            archive.writestr(entry, data)
     return buffer.getvalue()
+
+
+_ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # the earliest time a zip entry can carry
 
 
 def pages_of(volume_file, first: int, last: int, front_pages: int) -> bytes:
@@ -145,7 +265,7 @@ def pages_of(volume_file, first: int, last: int, front_pages: int) -> bytes:
     with pikepdf.open(volume_file) as volume, pikepdf.new() as out:
         out.pages.extend(volume.pages[front_pages + first - 1: front_pages + last])
         buffer = io.BytesIO()
-        out.save(buffer)
+        out.save(buffer, deterministic_id=True)  # the same pages, the same bytes (a random /ID otherwise)
         return buffer.getvalue()
 
 

@@ -11,7 +11,7 @@ from submissions.services import AuthorEntry, PrintedAuthor, SubmissionData
 from workshop.models import VocabularyKind
 from workshop.orcid import normalize_orcid, validate_orcid
 from workshop.selectors import topics_ordered, vocabulary_by_kind
-from workshop.validators import SingleLineFields
+from workshop.validators import SingleLineFields, validate_plain_url
 
 MAX_TEXT_CHARS = 20000
 
@@ -79,7 +79,7 @@ class SubmissionForm(SingleLineFields, forms.Form):
         help_text="How does the work address attacks, or help defend systems?",
     )
     artifact_url = forms.URLField(label="Code / artifact URL", required=False, max_length=500,
-                                  assume_scheme="https")
+                                  assume_scheme="https", validators=[validate_plain_url])
     will_open_source = forms.BooleanField(label="The code will be open-sourced", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)

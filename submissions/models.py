@@ -5,8 +5,10 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from submissions.pdf import CHAIR_FLAGS
 from workshop.models import Topic, VocabularyTerm
 from workshop.orcid import validate_orcid
+from workshop.validators import validate_plain_url
 
 
 class SubmissionStatus(models.TextChoices):
@@ -50,7 +52,8 @@ class Submission(models.Model):
     threat_terms = models.ManyToManyField(VocabularyTerm, related_name="submissions", blank=True)
     attack_model = models.TextField("attack model")
     security_relationship = models.TextField("relationship to security")
-    artifact_url = models.URLField("code / artifact URL", blank=True, max_length=500)
+    artifact_url = models.URLField("code / artifact URL", blank=True, max_length=500,
+                                   validators=[validate_plain_url])
     will_open_source = models.BooleanField("code will be open-sourced", default=False)
 
     created_by = models.ForeignKey(
@@ -191,6 +194,8 @@ class PdfVersion(models.Model):
     # Set when the reviewer copy differs from the upload: it is then kept from reviewers.
     copy_problem = models.TextField(blank=True)
     notes = models.JSONField(default=list, blank=True)
+    # What the checks could not establish, for the chairs (keys of submissions.pdf.CHAIR_FLAGS).
+    chair_flags = models.JSONField(default=list, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -200,6 +205,10 @@ class PdfVersion(models.Model):
 
     def __str__(self):
         return f"#{self.submission_id} {self.kind} {self.sha256[:12]}"
+
+    @property
+    def chair_flag_texts(self) -> list[str]:
+        return [CHAIR_FLAGS.get(flag, flag) for flag in self.chair_flags]
 
 
 class DecisionChange(models.Model):
@@ -287,6 +296,11 @@ class ProceedingsBuild(models.Model):
     message = models.TextField(blank=True)  # why it failed, for the organizer
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The papers as this build printed them (titles, authors, order, sessions,
+    # pages, code links; `submissions.exports.program_snapshot`): the public
+    # program shows the published build's, never today's data. None: built before
+    # snapshots, or not finished.
+    program = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -12,7 +12,7 @@ from workshop import policy
 from workshop.charts import paired_bars
 from workshop.csvio import csv_response
 from workshop.errors import Refused
-from workshop.http import int_or_none, require
+from workshop.http import as_download, int_or_none, require
 from workshop.selectors import chairs, workshop_current
 
 
@@ -21,10 +21,9 @@ def proceedings(request):
     if not selectors.manages_proceedings(request.user):
         return render(request, "submissions/proceedings/conflicted.html")
     statuses = selectors.camera_ready_statuses()
-    count, sample, _ = services.camera_ready_reminders(by=request.user, send=False)
+    reminders, _ = services.camera_ready_reminders(by=request.user, send=False)
     return render(request, "submissions/proceedings/home.html", {
-        "statuses": statuses, "complete": sum(1 for s in statuses if not s.missing),
-        "reminder_count": count, "sample": sample,
+        "statuses": statuses, "complete": sum(1 for s in statuses if not s.missing), "reminders": reminders,
         "builds": ProceedingsBuild.objects.all()[:10], "published": services.published_build(),
     })
 
@@ -33,7 +32,7 @@ def proceedings(request):
 @require(selectors.manages_proceedings)
 def camera_reminders(request):
     try:
-        _count, _sample, batch = services.camera_ready_reminders(by=request.user, send=True)
+        _preview, batch = services.camera_ready_reminders(by=request.user, send=True)
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("proceedings")
@@ -76,7 +75,11 @@ def build_detail(request, pk):
         return response
     template = "submissions/proceedings/partials/build_progress.html" if request.htmx else \
         "submissions/proceedings/build.html"
-    titles = {s.submission.pk: s.camera.title or s.submission.title for s in selectors.camera_ready_statuses()}
+    program = exports.program_of(build)
+    if program is not None:  # as the build printed them
+        titles = {p.number: p.title for p in program.papers}
+    else:
+        titles = {s.submission.pk: s.camera.title or s.submission.title for s in selectors.camera_ready_statuses()}
     contents = [(number, titles.get(number, ""), pages) for number, pages in zip(build.papers, build.ranges,
                                                                                    strict=False)]
     return render(request, template, {"build": build, "running": running, "contents": contents})
@@ -86,8 +89,8 @@ def build_detail(request, pk):
 def build_download(request, pk):
     build = get_object_or_404(ProceedingsBuild, pk=pk, status=BuildStatus.DONE)
     workshop = workshop_current()
-    return FileResponse(build.file.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"{workshop.acronym}-{workshop.year}-proceedings-build{build.pk}.pdf")
+    return as_download(FileResponse(build.file.open("rb"), content_type="application/pdf"),
+                       filename=f"{workshop.acronym}-{workshop.year}-proceedings-build{build.pk}.pdf")
 
 
 @require_POST
@@ -103,47 +106,51 @@ def build_publish(request, pk):
     return redirect("build_detail", pk=build.pk)
 
 
-def _export_data(request):
+def _export_build() -> ProceedingsBuild | None:
+    return services.published_build() or ProceedingsBuild.objects.filter(status=BuildStatus.DONE).first()
+
+
+def _volume_of(build):
+    """(names, editors, papers) of what the volume describes: the build's snapshot
+    (pages, order and titles as printed), else today's data with the build's pages."""
+    program = exports.program_of(build)
+    if program is not None:
+        return program.volume, program.editors, program.papers
     workshop = workshop_current()
-    build = services.published_build() or ProceedingsBuild.objects.filter(status=BuildStatus.DONE).first()
-    papers = exports.accepted_papers(selectors.camera_ready_statuses(), build)
-    return workshop, build, papers
-
-
-def _editors() -> list[str]:
-    return [c.full_name for c in chairs()]
+    return workshop, [c.full_name for c in chairs()], exports.accepted_papers(selectors.camera_ready_statuses(),
+                                                                              build)
 
 
 @require(selectors.manages_proceedings)
 def export(request, kind):
-    workshop, build, papers = _export_data(request)
+    workshop = workshop_current()
+    build = _export_build()
     stem = f"{workshop.acronym}-{workshop.year}"
-    if kind == "papers.csv":
-        header, rows = exports.papers_table(papers)
-        return csv_response(filename=f"{stem}-accepted.csv", header=header, rows=rows)
-    if kind == "papers.json":
+    if kind in ("papers.csv", "papers.json"):  # the organizers' working lists: today's data
+        papers = exports.accepted_papers(selectors.camera_ready_statuses(), build)
+        if kind == "papers.csv":
+            header, rows = exports.papers_table(papers)
+            return csv_response(filename=f"{stem}-accepted.csv", header=header, rows=rows)
         body = exports.papers_json(papers, workshop, exports.threat_statistics(user=request.user))
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}-accepted.json"'
-        return response
+        return as_download(HttpResponse(body, content_type="application/json; charset=utf-8"),
+                           filename=f"{stem}-accepted.json")
     if kind == "volume.bib":
-        response = HttpResponse(exports.bibtex_volume(workshop, papers, _editors()),
-                                content_type="application/x-bibtex; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.bib"'
-        return response
+        names, editors, papers = _volume_of(build)
+        return as_download(HttpResponse(exports.bibtex_volume(names, papers, editors),
+                                        content_type="application/x-bibtex; charset=utf-8"), filename=f"{stem}.bib")
     if kind == "ceur.zip":
         if build is None:
             messages.error(request, "Build the volume first: the CEUR zip takes each paper's pages from it.")
             return redirect("proceedings")
+        names, editors, papers = _volume_of(build)
         pdfs = {}
         for paper in papers:
             if paper.pages:
                 with build.file.open("rb") as handle:
                     pdfs[paper.number] = exports.pages_of(handle, *paper.pages, front_pages=build.front_pages)
         papers = [p for p in papers if p.number in pdfs]
-        response = HttpResponse(exports.ceur_zip(workshop, papers, _editors(), pdfs), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{stem}-ceur.zip"'
-        return response
+        data = exports.ceur_zip(names, papers, editors, pdfs, dated=build.finished_at or build.created_at)
+        return as_download(HttpResponse(data, content_type="application/zip"), filename=f"{stem}-ceur.zip")
     raise Http404("No such export")
 
 
@@ -159,42 +166,50 @@ def statistics(request):
 # --- Public -------------------------------------------------------------------------------
 
 
-def program(request):
-    workshop = workshop_current()
-    if not workshop.program_published:
+def _published_program():
+    """The published build and its snapshot, or (None, None) before any publication:
+    the public sees the volume as it was built, nothing changed since."""
+    if not workshop_current().program_published:
         raise Http404("The program is not published yet")
     build = services.published_build()
-    papers = exports.accepted_papers(selectors.camera_ready_statuses(), build)
-    by_session = any(p.session for p in papers)
+    program = exports.program_of(build)
+    return (build, program) if program is not None else (None, None)
+
+
+def program(request):
+    build, program = _published_program()
+    if program is None:
+        return render(request, "submissions/proceedings/program.html", {"program": None})
+    by_session = any(p.session for p in program.papers)
     groups: dict[str, list] = {}
-    for paper in papers:
+    for paper in program.papers:
         heading = paper.session if by_session else (paper.topics[0] if paper.topics else "Papers")
-        groups.setdefault(heading or "Other papers", []).append((paper, exports.bibtex_paper(workshop, paper)))
+        groups.setdefault(heading or "Other papers", []).append(
+            (paper, exports.bibtex_paper(program.volume, paper)))
     return render(request, "submissions/proceedings/program.html",
-                  {"groups": groups, "build": build, "by_session": by_session, "count": len(papers)})
+                  {"program": program, "groups": groups, "build": build, "by_session": by_session,
+                   "count": len(program.papers)})
 
 
 def _published_volume():
-    workshop = workshop_current()
-    build = services.published_build()
-    if not workshop.program_published or build is None:
+    build, program = _published_program()
+    if program is None:
         raise Http404("Not published")
-    return workshop, build
+    return build, program
 
 
 def program_volume_pdf(request):
-    workshop, build = _published_volume()
-    return FileResponse(build.file.open("rb"), content_type="application/pdf",
-                        filename=f"{workshop.acronym}-{workshop.year}-proceedings.pdf")
+    build, program = _published_volume()
+    return as_download(FileResponse(build.file.open("rb"), content_type="application/pdf"), inline=True,
+                       filename=f"{program.volume.acronym}-{program.volume.year}-proceedings.pdf")
 
 
 def program_paper_pdf(request, number):
-    workshop, build = _published_volume()
-    ranges = dict(zip(build.papers, build.ranges, strict=False))
-    if number not in ranges:
+    build, program = _published_volume()
+    pages = {p.number: p.pages for p in program.papers if p.pages}
+    if number not in pages:
         raise Http404("No such paper")
     with build.file.open("rb") as handle:
-        data = exports.pages_of(handle, *ranges[number], front_pages=build.front_pages)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{workshop.acronym}-{workshop.year}-paper{number}.pdf"'
-    return response
+        data = exports.pages_of(handle, *pages[number], front_pages=build.front_pages)
+    return as_download(HttpResponse(data, content_type="application/pdf"), inline=True,
+                       filename=f"{program.volume.acronym}-{program.volume.year}-paper{number}.pdf")

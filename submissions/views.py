@@ -22,7 +22,7 @@ from submissions.forms import (
 from submissions.uploads import upload_limited
 from workshop import policy
 from workshop.errors import Refused
-from workshop.http import require
+from workshop.http import as_download, require
 from workshop.models import VocabularyKind
 from workshop.phases import upcoming_deadlines
 from workshop.selectors import pc_members, workshop_current
@@ -188,8 +188,8 @@ def paper_pdf(request, number):
     version = submission.current_pdf if sees_upload else submission.reviewer_pdf
     if version is None:
         raise Http404("No PDF yet")
-    return FileResponse(version.reviewer_file.open("rb"), as_attachment=True,
-                        filename=f"submission-{submission.pk}.pdf", content_type="application/pdf")
+    return as_download(FileResponse(version.reviewer_file.open("rb"), content_type="application/pdf"),
+                       filename=f"submission-{submission.pk}.pdf")
 
 
 @login_required
@@ -200,9 +200,8 @@ def pdf_version_download(request, number, version_id):
     if not policy.can_view_pdf_history(request.user, submission):
         raise Http404("No such file")
     version = get_object_or_404(submission.pdf_versions, pk=version_id)
-    return FileResponse(version.file.open("rb"), as_attachment=True,
-                        filename=f"submission-{submission.pk}-{version.uploaded_at:%Y%m%d-%H%M%S}.pdf",
-                        content_type="application/pdf")
+    return as_download(FileResponse(version.file.open("rb"), content_type="application/pdf"),
+                       filename=f"submission-{submission.pk}-{version.uploaded_at:%Y%m%d-%H%M%S}.pdf")
 
 
 def _author_action(request, number, service, success: str, *, confirm: str = ""):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.http import HttpResponse
 
 from workshop.errors import Refused
+from workshop.http import as_download
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIELD_LIMIT = 128 * 1024  # the csv module's default field size limit
@@ -23,8 +24,7 @@ def csv_safe(value) -> str:
 
 
 def csv_response(*, filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = as_download(HttpResponse(content_type="text/csv; charset=utf-8"), filename=filename)
     writer = csv.writer(response)
     writer.writerow(header)
     writer.writerows([csv_safe(cell) for cell in row] for row in rows)

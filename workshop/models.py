@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from workshop.orcid import validate_orcid
+from workshop.validators import validate_acronym
 
 AOE = "Etc/GMT+12"  # Anywhere on Earth is UTC-12; POSIX names invert the sign.
 
@@ -99,7 +100,8 @@ class Workshop(models.Model):
     """The single workshop this deployment runs (HotCRP: one conference per install)."""
 
     name = models.CharField(max_length=200)
-    acronym = models.CharField(max_length=30)
+    acronym = models.CharField(max_length=30, validators=[validate_acronym],
+                               help_text="Letters, digits and dashes: it names the downloads and BibTeX keys.")
     year = models.PositiveIntegerField()
     venue = models.CharField(max_length=200, blank=True)
     event_dates = models.CharField("when the workshop takes place", max_length=100, blank=True,

@@ -161,8 +161,11 @@ def registration_refusal(user, workshop, *, now) -> str | None:
 
 
 def registration_closed(workshop, *, now) -> str | None:
-    """Why nobody may register a new paper now, or None while registration is open."""
+    """Why nobody may register a new paper now, or None while registration is open.
+    A chair's override wins over the dates: held in submission, registration is open."""
     phase = phase_at(workshop, now)
+    if workshop.phase_override:
+        return _registration_closed_in(phase) or _authors_closed(workshop, phase)
     if phase == Phase.SETUP or workshop.submission_opens is None or now < workshop.submission_opens:
         return "Submissions are not open yet."
     closed = _authors_closed(workshop, phase)
@@ -171,6 +174,12 @@ def registration_closed(workshop, *, now) -> str | None:
     closes = workshop.abstract_deadline or workshop.paper_deadline
     if closes is not None and now > closes:
         return "The abstract registration deadline has passed; new papers can no longer be registered."
+    return _registration_closed_in(phase)
+
+
+def _registration_closed_in(phase: Phase) -> str | None:
+    if phase == Phase.SETUP:
+        return "Submissions are not open yet."
     if phase != Phase.SUBMISSION:
         return f"The workshop is in its “{phase.label}” phase; new papers can no longer be registered."
     return None
@@ -189,6 +198,8 @@ def _deadline_refusal(workshop, submission, *, now, passed: str) -> str | None:
     closed = _authors_closed(workshop, phase)
     if closed:
         return closed
+    if workshop.phase_override == Phase.SUBMISSION:
+        return None  # held open by a chair, whatever the deadline says
     deadline = paper_deadline_for(workshop, submission)
     has_extension = submission.deadline_extension is not None and deadline == submission.deadline_extension
     if phase != Phase.SUBMISSION and not has_extension:
@@ -422,6 +433,16 @@ def lead_refusal(*, submission, lead) -> str | None:
     return assignment_refusal(submission=submission, reviewer=lead)
 
 
+def can_view_lead(user, submission, meta_review, *, workshop) -> bool:
+    """The lead is one of the paper's reviewers, so their name follows the
+    reviewer-name rule (`reviewer_names_to_pc`); the lead knows it is them."""
+    if meta_review is None or meta_review.lead_id is None:
+        return False
+    if not can_view_discussion(user, submission, workshop=workshop):
+        return False
+    return meta_review.lead_id == user.pk or can_view_reviewer_identity(user, submission, workshop=workshop)
+
+
 def can_write_meta_review(user, submission, meta_review) -> bool:
     """The lead (while they may review the paper) or a managing chair, until release."""
     if decision_released(submission):
@@ -482,6 +503,9 @@ def can_manage_proceedings(user, *, has_conflicts: bool) -> bool:
     return is_organizer(user) or (is_chair(user) and not has_conflicts)
 
 
+_CAMERA_READY_PHASES = {Phase.NOTIFICATION, Phase.CAMERA_READY}  # what the dates give while it is open
+
+
 def camera_ready_deadline_for(workshop, camera):
     extension = camera.extension if camera is not None else None
     deadline = workshop.camera_ready_deadline
@@ -494,6 +518,11 @@ def camera_ready_refusal(user, submission, workshop, *, now, camera=None) -> str
         return "Only the paper's authors can prepare its camera-ready version."
     if not is_accepted(submission):
         return "The camera-ready version is for accepted papers."
+    if workshop.phase_override:  # a chair holds the phase: it decides, not the deadline
+        if workshop.phase_override in _CAMERA_READY_PHASES:
+            return None
+        return (f"The workshop is in its “{Phase(workshop.phase_override).label}” phase; the camera-ready "
+                "version cannot be changed now.")
     deadline = camera_ready_deadline_for(workshop, camera)
     if deadline is not None and now > deadline:
         return "The camera-ready deadline has passed. Write to the chairs if you need an extension."
@@ -502,3 +531,11 @@ def camera_ready_refusal(user, submission, workshop, *, now, camera=None) -> str
 
 def can_view_camera_ready(user, submission, *, manages_proceedings: bool) -> bool:
     return is_accepted(submission) and (is_author(user, submission) or manages_proceedings)
+
+
+def can_view_camera_ready_recipients(user, submission, *, workshop) -> bool:
+    """Camera-ready reminders go to every author of the submission, so how many
+    they are and their addresses are its author list: shown (counted, addressed)
+    only to who may see that list. An organizer sees the paper and its printed
+    authors; under double blind not how many people submitted it, nor who."""
+    return can_view_authors(user, submission, workshop=workshop)

@@ -752,7 +752,8 @@ def _write(merged: pikepdf.Pdf, out: Path, version: str, report: Progress) -> st
     os.close(handle)
     temporary = Path(name)
     try:
-        merged.save(temporary, min_version=version, progress=written)
+        # The /ID from the content, not random: the same papers make the same volume, byte for byte.
+        merged.save(temporary, min_version=version, progress=written, deterministic_id=True)
         digest = hashlib.sha256()
         with temporary.open("rb") as written_file:
             while chunk := written_file.read(_HASH_CHUNK):

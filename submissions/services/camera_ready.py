@@ -17,6 +17,7 @@ from workshop import policy
 from workshop.errors import Refused
 from workshop.mail import mail_batch_create, mail_queue_template, mail_render
 from workshop.models import MailBatch, User, Workshop
+from workshop.selectors import workshop_current
 
 MAX_PAGES_TOTAL = 200
 
@@ -41,7 +42,7 @@ def camera_ready_upload(*, submission: Submission, by: User, data: bytes, filena
     with transaction.atomic():
         version = PdfVersion(submission=submission, kind=PdfKind.CAMERA_READY, original_name=filename[:255],
                              sha256=result.sha256, size=result.size, page_count=result.page_count,
-                             notes=result.notes, uploaded_by=by)
+                             notes=result.notes, chair_flags=list(result.chair_flags), uploaded_by=by)
         version.file.save("camera-ready.pdf", ContentFile(data), save=False)
         version.save()
     return version
@@ -89,24 +90,45 @@ def camera_ready_extension_grant(*, submission: Submission, until: datetime | No
         camera.save()
 
 
-def camera_ready_reminders(*, by: User, send: bool) -> tuple[int, tuple[str, str, str] | None, MailBatch | None]:
+@dataclass(frozen=True)
+class ReminderPreview:
+    """What the sender is shown before sending: only what `by` may see."""
+
+    papers: int  # papers that still owe something
+    mails: int | None  # one per author of those papers; None if `by` may not see who their authors are
+    to: str  # the first mail's address, or "The authors of #N"
+    subject: str
+    body: str
+
+
+def camera_ready_reminders(*, by: User, send: bool,
+                           workshop: Workshop | None = None) -> tuple[ReminderPreview | None, MailBatch | None]:
     """A reminder to each author of each paper that still owes something.
-    Returns (mails, the first as (to, subject, body), the batch when `send`)."""
+    Returns (the preview of the first, or None if nobody owes anything; the batch when `send`).
+    The preview counts and addresses the mails only for a sender who may see
+    the papers' authors (`policy.can_view_camera_ready_recipients`); an organizer
+    learns the papers, not how many authors each submission has, nor who."""
     if not selectors.manages_proceedings(by):
         raise Refused("Only organizers and chairs send camera-ready reminders.")
+    workshop = workshop or workshop_current()
     owing = [s for s in camera_ready_statuses() if s.missing]
     mails = [(author.email, status) for status in owing for author in status.submission.authors.all()]
-    sample = None
-    if mails:
-        to, status = mails[0]
-        sample = (to, *mail_render("submissions/email/camera_ready_reminder",
-                                   {"submission": status.submission, "missing": status.missing}))
-    if not send or not mails:
-        return len(mails), sample, None
+    if not mails:
+        return None, None
+    first = owing[0]
+    sees_recipients = all(policy.can_view_camera_ready_recipients(by, s.submission, workshop=workshop) for s in owing)
+    subject, body = mail_render("submissions/email/camera_ready_reminder",
+                                {"submission": first.submission, "missing": first.missing})
+    preview = ReminderPreview(papers=len(owing), mails=len(mails) if sees_recipients else None,
+                              to=mails[0][0] if sees_recipients else f"The authors of #{first.submission.pk}",
+                              subject=subject, body=body)
+    if not send:
+        return preview, None
     with transaction.atomic():
-        batch = mail_batch_create(label=f"Camera-ready reminders ({len(mails)})", by=by)
+        batch = mail_batch_create(label=f"Camera-ready reminders ({len(owing)} paper{'s' * (len(owing) != 1)})",
+                                  by=by)
         for to, status in mails:
             mail_queue_template(to=to, template="submissions/email/camera_ready_reminder",
                                 context={"submission": status.submission, "missing": status.missing},
                                 kind="author:camera-ready", paper=status.submission.pk, batch=batch)
-    return len(mails), sample, batch
+    return preview, batch

@@ -149,7 +149,7 @@ def pdf_upload(*, submission: Submission, by: User, data: bytes, filename: str,
             sha256=result.sha256, size=result.size, page_count=result.page_count,
             anonymity_warnings=result.anonymity_warnings, notes=result.notes,
             reviewer_sha256=result.reviewer_sha256, reviewer_size=result.reviewer_size,
-            copy_problem=result.copy_problem or "", uploaded_by=by,
+            copy_problem=result.copy_problem or "", chair_flags=list(result.chair_flags), uploaded_by=by,
         )
         version.file.save("paper.pdf", ContentFile(data), save=False)
         version.reviewer_file.save("paper.pdf", ContentFile(result.reviewer_copy), save=False)

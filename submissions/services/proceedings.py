@@ -9,7 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from submissions import selectors
+from submissions import exports, selectors
 from submissions.models import BuildStatus, ProceedingsBuild
 from submissions.proceedings.builder import IndexEntry, PaperEntry, TocEntry, Volume, VolumeError, build_volume
 from submissions.selectors import camera_ready_statuses
@@ -17,7 +17,7 @@ from submissions.tasks import proceedings_build_task
 from workshop.errors import Refused
 from workshop.markdown import render_markdown
 from workshop.models import RoleName, User
-from workshop.selectors import workshop_current
+from workshop.selectors import chairs, workshop_current
 
 
 def volume_order_save(*, by: User, rows: list[tuple[int, int | None, str]]) -> None:
@@ -91,20 +91,25 @@ def build_run(*, build_id: int) -> None:
             return
         with out.open("rb") as handle:
             build.file.save(f"{workshop.acronym}-{workshop.year}-proceedings.pdf", File(handle), save=False)
+        ranges = {s.submission.pk: tuple(r) for s, r in zip(chosen, built.ranges, strict=True)}
+        program = exports.program_snapshot(workshop, exports.accepted_papers(chosen, ranges=ranges),
+                                           [c.full_name for c in chairs()])
         ProceedingsBuild.objects.filter(pk=build.pk).update(
             file=build.file.name, sha256=built.sha256, size=out.stat().st_size, pages=built.pages,
             front_pages=built.front_pages, papers=[s.submission.pk for s in chosen],
-            ranges=[list(r) for r in built.ranges], status=BuildStatus.DONE, stage="Done", done=len(chosen),
-            total=len(chosen),
-            finished_at=timezone.now())
+            ranges=[list(r) for r in built.ranges], program=program, status=BuildStatus.DONE, stage="Done",
+            done=len(chosen), total=len(chosen), finished_at=timezone.now())
 
 
 def build_publish(*, build: ProceedingsBuild, by: User, publish: bool = True) -> None:
-    """The published build is the one the public program links to (one at a time)."""
+    """The published build is the one the public program shows, as it was built (one at a time)."""
     if not selectors.manages_proceedings(by):
         raise Refused("Only organizers and chairs publish the proceedings.")
     if build.status != BuildStatus.DONE:
         raise Refused("Only a finished build can be published.")
+    if publish and build.program is None:
+        raise Refused("This build is older than the program snapshots the public page shows; build the volume "
+                      "again and publish the new build.")
     with transaction.atomic():
         ProceedingsBuild.objects.exclude(pk=build.pk).update(published_at=None)
         ProceedingsBuild.objects.filter(pk=build.pk).update(published_at=timezone.now() if publish else None)

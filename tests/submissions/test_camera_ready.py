@@ -19,6 +19,7 @@ from submissions.services import (
     licence_accept,
 )
 from tests.factories import SubmissionFactory
+from tests.leaks.two_worlds import normalise
 from tests.submissions import pdf_corpus
 from tests.submissions.conftest import accept
 from workshop.errors import Refused
@@ -144,16 +145,53 @@ def test_reminders_go_to_each_author_of_each_paper_that_owes_something(accepted,
                                authors=[PrintedAuthor("Oscar Other")], workshop=camera_workshop)
     licence_accept(submission=complete, by=other_author, workshop=camera_workshop)
 
-    count, sample, _ = camera_ready_reminders(by=organizer, send=False)
-    assert count == 2 and OutgoingMail.objects.count() == 0
-    assert sample[0] == author.email
-    assert "the final PDF" in sample[2] and "the licence" in sample[2]
+    preview, _ = camera_ready_reminders(by=organizer, send=False)
+    assert preview.papers == 1 and OutgoingMail.objects.count() == 0
+    assert "the final PDF" in preview.body and "the licence" in preview.body
 
     with django_capture_on_commit_callbacks(execute=True):
         camera_ready_reminders(by=organizer, send=True)
     mails = OutgoingMail.objects.filter(kind="author:camera-ready")
     assert sorted(m.recipient for m in mails) == sorted([author.email, "chen@lakeside.example"])
     assert all(m.paper_number == accepted.pk for m in mails)
+
+
+@pytest.mark.django_db
+def test_a_chair_who_may_see_the_authors_is_shown_the_mails_and_their_addresses(accepted, author, chair):
+    preview, _ = camera_ready_reminders(by=chair, send=False)
+
+    assert (preview.papers, preview.mails, preview.to) == (1, 2, author.email)
+
+
+@pytest.mark.django_db
+def test_the_organizer_learns_neither_how_many_authors_submitted_nor_who(client_for, accepted, author, organizer,
+                                                                         camera_workshop):
+    """Double blind: the printed list names one author; the submission has two, then three."""
+    camera_ready_metadata_save(submission=accepted, by=author, title="T", abstract="A",
+                               authors=[PrintedAuthor("Alice Author")], workshop=camera_workshop)
+    client = client_for(organizer)
+    with_two = client.get(reverse("proceedings")).content.decode()
+    accepted.authors.create(position=2, name="Hidden Helper", email="helper@elsewhere.example")
+    with_three = client.get(reverse("proceedings")).content.decode()
+
+    assert normalise(with_two, html=True) == normalise(with_three, html=True)
+    assert "1 paper still owes something" in with_three and "To</dt><dd>The authors of #" in with_three
+    assert author.email not in with_three and "chen@lakeside.example" not in with_three
+    assert "3 mails" not in with_three and "Send 3" not in with_three
+
+
+@pytest.mark.django_db
+def test_the_organizer_reads_no_submission_authors_off_an_unconfirmed_camera_ready_form(
+        client_for, accepted, author, organizer, camera_workshop):
+    """Until the authors confirm the printed list, the form would show the submission's authors."""
+    url = reverse("camera_ready", args=[accepted.pk])
+    [name, *_] = [a.name for a in accepted.authors.all()]
+
+    assert name in client_for(author).get(url).content.decode()
+    assert name not in client_for(organizer).get(url).content.decode()
+    camera_ready_metadata_save(submission=accepted, by=author, title="T", abstract="A",
+                               authors=[PrintedAuthor(name)], workshop=camera_workshop)
+    assert name in client_for(organizer).get(url).content.decode()  # printed: public from now on
 
 
 @pytest.mark.django_db

@@ -135,3 +135,25 @@ def test_nobody_sees_a_camera_ready_of_a_paper_not_in_the_proceedings(world, cha
     paper.withdrawn_at = timezone.now() if change == "withdrawn" else None
 
     assert not any(policy.can_view_camera_ready(people[p], paper, manages_proceedings=True) for p in PERSONAS)
+
+
+# persona: (double-blind, single-blind): who is counted and shown the addresses of camera-ready reminders
+REMINDER_RECIPIENTS = {
+    "author": (True, True), "coauthor": (True, True), "other_author": (False, False), "pc": (False, True),
+    "conflicted_pc": (False, False), "chair": (True, True), "conflicted_chair": (False, False),
+    "organizer": (False, False), "anonymous": (False, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("mode", "column"), [("double", 0), ("single", 1)])
+def test_camera_ready_reminder_recipients_table(world, workshop, persona, mode, column):
+    from submissions.models import Outcome
+
+    people, paper = world
+    paper.outcome, paper.decision_released_at = Outcome.objects.get(name="Accept (oral)"), timezone.now()
+    workshop.anonymity, workshop.phase_override = mode, Phase.CAMERA_READY
+
+    sees = policy.can_view_camera_ready_recipients(people[persona], paper, workshop=workshop)
+    assert sees is REMINDER_RECIPIENTS[persona][column]

@@ -2,15 +2,21 @@
 statistics, and the public program."""
 
 import csv
+import html
+import importlib
 import io
 import json
+import re
 import zipfile
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import bibtexparser
 import pikepdf
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from pylatexenc.latex2text import LatexNodes2Text
 
 from submissions.models import BuildStatus, CameraReady, Conflict, ProceedingsBuild, Submission
@@ -23,10 +29,12 @@ from submissions.services import (
     licence_accept,
 )
 from tests.factories import SubmissionFactory, UserFactory
+from tests.leaks.two_worlds import normalise
 from tests.submissions import pdf_corpus
 from tests.submissions.conftest import accept
+from tests.workshop.test_http import saved_as
 from workshop.errors import Refused
-from workshop.models import VocabularyTerm
+from workshop.models import VocabularyTerm, Workshop
 
 
 def _ready(paper, workshop, *, pages=2, authors=None, title=None):
@@ -371,15 +379,157 @@ def test_the_program_is_public_only_once_published(client, organizer, volume, ca
 
 
 @pytest.mark.django_db
-def test_the_program_lists_papers_without_a_published_volume(client, volume, camera_workshop):
+def test_before_any_publication_the_program_says_it_is_not_published(client, organizer, volume, camera_workshop,
+                                                                      django_capture_on_commit_callbacks):
     camera_workshop.program_published = True
     camera_workshop.save()
+    first, _ = volume
+    _built(organizer, django_capture_on_commit_callbacks)  # built, not published
+
+    page = client.get(reverse("program"))
+
+    assert page.status_code == 200
+    assert "The program is not published yet." in page.content.decode()
+    assert "Backdoors in malware detectors" not in page.content.decode()
+    assert client.get(reverse("program_volume_pdf")).status_code == 404
+    assert client.get(reverse("program_paper_pdf", args=[first.pk])).status_code == 404
+
+
+def _published(organizer, capture, workshop):
+    build = _built(organizer, capture)
+    build_publish(build=build, by=organizer)
+    workshop.program_published = True
+    workshop.save()
+    return build
+
+
+@pytest.mark.django_db
+def test_the_program_shows_the_published_volume_not_what_changed_since(client, organizer, author, volume,
+                                                                       camera_workshop,
+                                                                       django_capture_on_commit_callbacks):
+    first, second = volume
+    _published(organizer, django_capture_on_commit_callbacks, camera_workshop)
+    before = client.get(reverse("program")).content.decode()
+    camera_ready_metadata_save(submission=first, by=author, title="A new camera-ready title", abstract="New.",
+                               authors=[PrintedAuthor("Newly Printed")], workshop=camera_workshop)
+    CameraReady.objects.filter(submission=first).update(session="A later session", position=3)
+    Submission.objects.filter(pk=second.pk).update(artifact_url="https://code.example/later")
+    late = _ready(accept(SubmissionFactory(created_by=author, title="Accepted after publication")), camera_workshop)
+
+    after = client.get(reverse("program")).content.decode()
+
+    assert normalise(after, html=True) == normalise(before, html=True)
+    for later in ("A new camera-ready title", "Newly Printed", "A later session", "code.example/later",
+                  "Accepted after publication", f"#{late.pk}"):
+        assert later not in after
+    assert client.get(reverse("program_paper_pdf", args=[late.pk])).status_code == 404
+
+    _published(organizer, django_capture_on_commit_callbacks, camera_workshop)  # the next publication
+    republished = client.get(reverse("program")).content.decode()
+    assert "A new camera-ready title" in republished and "Accepted after publication" in republished
+
+
+@pytest.mark.django_db
+def test_the_program_pages_follow_the_volume_they_were_cut_from(client, organizer, volume, camera_workshop,
+                                                                django_capture_on_commit_callbacks):
+    first, second = volume
+    _published(organizer, django_capture_on_commit_callbacks, camera_workshop)
+    CameraReady.objects.filter(submission=first).update(position=2)  # reordered after publication
+    CameraReady.objects.filter(submission=second).update(position=1)
 
     page = client.get(reverse("program")).content.decode()
 
-    assert "Backdoors in malware detectors" in page
-    assert "program/volume.pdf" not in page
-    assert client.get(reverse("program_volume_pdf")).status_code == 404
+    assert page.index("Backdoors in malware detectors") < page.index("calc&#x27;!A0 robustness")
+    assert "pages 1–2" in page and "pages 3–5" in page
+    for paper, pages in ((first, 2), (second, 3)):
+        with pikepdf.open(io.BytesIO(client.get(reverse("program_paper_pdf", args=[paper.pk])).content)) as pdf:
+            assert len(pdf.pages) == pages
+    entries = [bibtexparser.parse_string(html.unescape(text)).entries[0]
+               for text in re.findall(r'<pre class="bibtex">(.*?)</pre>', page, re.S)]
+    assert [e["pages"] for e in entries] == ["1--2", "3--5"]
+
+
+@pytest.mark.django_db
+def test_a_build_published_before_snapshots_gets_one_of_the_data_it_showed(client, organizer, volume,
+                                                                           camera_workshop,
+                                                                           django_capture_on_commit_callbacks):
+    from django.apps import apps
+
+    first, second = volume
+    build = _published(organizer, django_capture_on_commit_callbacks, camera_workshop)
+    ProceedingsBuild.objects.filter(pk=build.pk).update(program=None)  # as the migration finds it
+    assert "The program is not published yet." in client.get(reverse("program")).content.decode()
+
+    importlib.import_module("submissions.migrations.0008_snapshot_published_builds").snapshot_published_builds(
+        apps, None)
+
+    page = client.get(reverse("program")).content.decode()
+    assert "Backdoors in malware detectors" in page and "Zoë Müller" in page and "pages 3–5" in page
+    assert len(pikepdf.open(io.BytesIO(client.get(reverse("program_paper_pdf", args=[second.pk])).content)).pages) \
+        == 3
+
+
+@pytest.mark.django_db
+def test_a_build_from_before_snapshots_cannot_be_published_and_says_why(client_for, organizer, volume,
+                                                                         django_capture_on_commit_callbacks):
+    build = _built(organizer, django_capture_on_commit_callbacks)
+    ProceedingsBuild.objects.filter(pk=build.pk).update(program=None)
+
+    response = client_for(organizer).post(reverse("build_publish", args=[build.pk]), follow=True)
+
+    assert "build the volume again and publish the new build" in response.content.decode()
+    assert ProceedingsBuild.objects.get(pk=build.pk).published_at is None
+
+
+@pytest.mark.django_db
+def test_a_downloaded_paper_and_the_ceur_zip_are_the_same_bytes_every_time(client, client_for, organizer, volume,
+                                                                           camera_workshop,
+                                                                           django_capture_on_commit_callbacks):
+    first, _ = volume
+    _published(organizer, django_capture_on_commit_callbacks, camera_workshop)
+    url, ceur = reverse("program_paper_pdf", args=[first.pk]), reverse("proceedings_export", args=["ceur.zip"])
+    manager = client_for(organizer)
+
+    paper_now, zip_now = client.get(url).content, manager.get(ceur).content
+    with time_machine.travel(timezone.now() + timedelta(days=3, hours=5)):
+        paper_later, zip_later = client.get(url).content, manager.get(ceur).content
+
+    assert paper_now == paper_later
+    assert zip_now == zip_later
+
+
+# Acronyms saved before the validator (a quote, a sign beyond ASCII, a right-to-left override) and their file names.
+BAD_ACRONYMS = [('ML"Sec', "ML-Sec"), ("MLSec€", "MLSec€"), ("ML\u202eSec", "MLSec")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("acronym", "shown"), BAD_ACRONYMS)
+def test_every_proceedings_download_has_a_safe_file_name(client, client_for, organizer, author, volume,
+                                                        camera_workshop, django_capture_on_commit_callbacks,
+                                                        acronym, shown):
+    first, _ = volume
+    Workshop.objects.update(acronym=acronym)  # an old row, from before the validator
+    camera_workshop.refresh_from_db()
+    build = _published(organizer, django_capture_on_commit_callbacks, camera_workshop)
+    version = first.pdf_versions.get(kind="camera_ready")
+    stem = f"{shown}-{camera_workshop.year}"
+    manager = client_for(organizer)
+    downloads = {
+        (manager, reverse("build_download", args=[build.pk])):
+            ("attachment", f"{stem}-proceedings-build{build.pk}.pdf"),
+        **{(manager, reverse("proceedings_export", args=[kind])): ("attachment", f"{stem}{suffix}")
+           for kind, suffix in (("papers.csv", "-accepted.csv"), ("papers.json", "-accepted.json"),
+                                ("volume.bib", ".bib"), ("ceur.zip", "-ceur.zip"))},
+        (client, reverse("program_volume_pdf")): ("inline", f"{stem}-proceedings.pdf"),
+        (client, reverse("program_paper_pdf", args=[first.pk])): ("inline", f"{stem}-paper{first.pk}.pdf"),
+        (client_for(author), reverse("camera_ready_pdf", args=[first.pk, version.pk])):
+            ("attachment", f"{stem}-camera-ready-{first.pk}-{version.uploaded_at:%Y%m%d-%H%M%S}.pdf"),
+    }
+
+    for (who, url), expected in downloads.items():
+        response = who.get(url)
+        assert response.status_code == 200, url
+        assert saved_as(response) == expected, url
 
 
 @pytest.mark.django_db
@@ -391,3 +541,13 @@ def test_a_nobody_cannot_tell_a_build_from_a_missing_one(client_for, volume, org
     for name in ("build_detail", "build_download"):
         assert stranger.get(reverse(name, args=[build.pk])).status_code == 404
         assert stranger.get(reverse(name, args=[build.pk + 50])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_two_builds_of_the_same_volume_are_the_same_bytes(organizer, volume, django_capture_on_commit_callbacks):
+    first = _built(organizer, django_capture_on_commit_callbacks)
+    with time_machine.travel(timezone.now() + timedelta(hours=7)):
+        second = _built(organizer, django_capture_on_commit_callbacks)
+
+    assert first.sha256 == second.sha256
+    assert first.file.read() == second.file.read()

@@ -14,6 +14,7 @@ from submissions.models import Conflict, Submission
 from submissions.services import pdf_upload
 from tests.factories import SubmissionFactory, submissions_in_bulk
 from tests.submissions import pdf_corpus
+from tests.submissions.pdf import papers
 from workshop.models import Topic, VocabularyTerm
 
 
@@ -67,6 +68,8 @@ def test_register_double_click_creates_one_paper(client_for, author, open_worksh
         ({"authors-0-email": "not-an-email"}, "Enter a valid email address."),
         ({"authors-0-orcid": "0000-0002-1825-0098"}, "wrong check digit"),
         ({"artifact_url": "javascript:alert(1)"}, "Enter a valid URL."),
+        ({"artifact_url": "https://x.example/}},title={\\input{/etc/passwd}},x={"},
+         "A URL cannot contain \\ { }; percent-encode it (for example { as %7B)."),
     ],
 )
 def test_register_form_explains_bad_input(client_for, author, open_workshop, changes, message):
@@ -527,6 +530,25 @@ def test_page_limit_with_little_text_counts_pages(client_for, author, open_works
     assert paper.pdf_versions.exists() is accepted
     if not accepted:
         assert f"Your PDF has {pages} pages; the limit is 8 pages" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_scanned_paper_over_the_page_limit_is_accepted_and_flagged_for_the_chairs(client_for, author, chair,
+                                                                                   open_workshop):
+    """Issue 17, item 2: 12 image-only pages, References at the top of page 9, were refused."""
+    open_workshop.page_limit = 8
+    open_workshop.save()
+    paper = SubmissionFactory(created_by=author, authors=[(author.full_name, author.email)])
+
+    _upload(client_for(author), paper, papers.scanned(8, 4))
+
+    author_page = client_for(author).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+    chair_page = client_for(chair).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+    chair_list = client_for(chair).get(reverse("chair_submissions")).content.decode()
+    flag = "Page limit not checked: the text could not be read (scanned or outlined)"
+    assert paper.pdf_versions.get().page_count == 12
+    assert "the chairs will check the page limit by hand" in author_page and flag not in author_page
+    assert flag in chair_page and flag in chair_list
 
 
 @pytest.mark.django_db

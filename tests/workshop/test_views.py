@@ -119,6 +119,17 @@ def test_settings_refuse_an_unknown_time_zone(client_for, chair, workshop):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("acronym", ['ML"Sec', "MLSec€", "ML\u202eSec"])
+def test_settings_refuse_an_acronym_that_would_break_file_names(client_for, chair, workshop, acronym):
+    response = client_for(chair).post(reverse("settings_workshop"), _settings_post(workshop, acronym=acronym))
+
+    workshop.refresh_from_db()
+    assert response.status_code == 200
+    assert "Use only letters A–Z, digits and single dashes between them" in response.content.decode()
+    assert workshop.acronym == "MLSec"
+
+
+@pytest.mark.django_db
 def test_settings_accept_aoe_as_a_zone_name(client_for, chair, workshop):
     client_for(chair).post(reverse("settings_workshop"), _settings_post(workshop, timezone="AoE"))
 
