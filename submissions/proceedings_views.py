@@ -8,11 +8,13 @@ from django.views.decorators.http import require_POST
 
 from submissions import exports, selectors, services
 from submissions.models import BuildStatus, ProceedingsBuild
+from submissions.proceedings_state import publish_check, volume_state
 from workshop import policy
 from workshop.charts import paired_bars
 from workshop.csvio import csv_response
 from workshop.errors import Refused
 from workshop.http import as_download, int_or_none, require
+from workshop.models import MailBatch, MailBatchKind
 from workshop.selectors import chairs, workshop_current
 
 
@@ -24,7 +26,8 @@ def proceedings(request):
     reminders, _ = services.camera_ready_reminders(by=request.user, send=False)
     return render(request, "submissions/proceedings/home.html", {
         "statuses": statuses, "complete": sum(1 for s in statuses if not s.missing), "reminders": reminders,
-        "builds": ProceedingsBuild.objects.all()[:10], "published": services.published_build(),
+        "builds": ProceedingsBuild.objects.all()[:10], "state": volume_state(statuses),
+        "last_reminders": MailBatch.objects.filter(kind=MailBatchKind.CAMERA_READY).first(),
     })
 
 
@@ -58,7 +61,7 @@ def volume_order(request):
 @require(selectors.manages_proceedings)
 def build_start(request):
     try:
-        build = services.build_start(by=request.user)
+        build = services.build_start(by=request.user, draft="draft" in request.POST)
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("proceedings")
@@ -82,32 +85,54 @@ def build_detail(request, pk):
         titles = {s.submission.pk: s.camera.title or s.submission.title for s in selectors.camera_ready_statuses()}
     contents = [(number, titles.get(number, ""), pages) for number, pages in zip(build.papers, build.ranges,
                                                                                    strict=False)]
-    return render(request, template, {"build": build, "running": running, "contents": contents})
+    owed = [(int(number), titles.get(int(number), ""), missing) for number, missing in build.owed.items()]
+    check = publish_check(build) if build.status == BuildStatus.DONE and not build.draft else None
+    return render(request, template, {"build": build, "running": running, "contents": contents, "owed": owed,
+                                      "check": check})
 
 
 @require(selectors.manages_proceedings)
 def build_download(request, pk):
     build = get_object_or_404(ProceedingsBuild, pk=pk, status=BuildStatus.DONE)
     workshop = workshop_current()
+    draft = "-DRAFT" if build.draft else ""
     return as_download(FileResponse(build.file.open("rb"), content_type="application/pdf"),
-                       filename=f"{workshop.acronym}-{workshop.year}-proceedings-build{build.pk}.pdf")
+                       filename=f"{workshop.acronym}-{workshop.year}-proceedings-build{build.pk}{draft}.pdf")
 
 
-@require_POST
 @require(selectors.manages_proceedings)
 def build_publish(request, pk):
-    build = get_object_or_404(ProceedingsBuild, pk=pk)
-    try:
-        services.build_publish(build=build, by=request.user, publish="unpublish" not in request.POST)
-        messages.success(request, "Unpublished." if "unpublish" in request.POST else
-                         "Published: the public program links each paper's PDF from this volume.")
-    except Refused as refused:
-        messages.error(request, refused.message)
-    return redirect("build_detail", pk=build.pk)
+    """GET: what publishing this build makes public and what is missing; POST: publish (confirmed,
+    with a reason when papers owe something or changed since) or unpublish."""
+    build = get_object_or_404(ProceedingsBuild, pk=pk, status=BuildStatus.DONE)
+    if request.method == "POST" and "unpublish" in request.POST:
+        services.build_publish(build=build, by=request.user, publish=False)
+        messages.success(request, "Unpublished: the public program says it is not published yet.")
+        return redirect("build_detail", pk=build.pk)
+    check = publish_check(build)
+    error = None
+    if request.method == "POST":
+        anyway, reason = request.POST.get("anyway") == "yes", request.POST.get("reason", "")
+        if request.POST.get("confirm") != "yes":
+            error = "Nothing was published: tick the box to confirm what becomes public."
+        elif anyway and not reason.strip():
+            error = "Nothing was published: say why it is published anyway (the reason is kept with the build)."
+        else:
+            try:  # the service refuses a build with problems unless given the reason
+                services.build_publish(build=build, by=request.user, reason=reason if anyway else "")
+            except Refused as refused:
+                error = refused.message
+            else:
+                messages.success(request, "Published: the public program shows this volume, as it was built.")
+                return redirect("build_detail", pk=build.pk)
+    return render(request, "submissions/proceedings/publish.html",
+                  {"build": build, "check": check, "error": error, "reason": request.POST.get("reason", "")})
 
 
 def _export_build() -> ProceedingsBuild | None:
-    return services.published_build() or ProceedingsBuild.objects.filter(status=BuildStatus.DONE).first()
+    """The published build, else the newest finished one; never a draft."""
+    return services.published_build() or ProceedingsBuild.objects.filter(status=BuildStatus.DONE,
+                                                                           draft=False).first()
 
 
 def _volume_of(build):
@@ -149,7 +174,8 @@ def export(request, kind):
                 with build.file.open("rb") as handle:
                     pdfs[paper.number] = exports.pages_of(handle, *paper.pages, front_pages=build.front_pages)
         papers = [p for p in papers if p.number in pdfs]
-        data = exports.ceur_zip(names, papers, editors, pdfs, dated=build.finished_at or build.created_at)
+        data = exports.ceur_zip(names, papers, editors, pdfs, dated=build.finished_at or build.created_at,
+                                homepage=workshop.homepage)
         return as_download(HttpResponse(data, content_type="application/zip"), filename=f"{stem}-ceur.zip")
     raise Http404("No such export")
 
@@ -180,12 +206,13 @@ def program(request):
     build, program = _published_program()
     if program is None:
         return render(request, "submissions/proceedings/program.html", {"program": None})
+    # In the volume's order, which keeps each session together: the pages run up. Without
+    # sessions one list (grouping by topic would reorder the papers and make the pages jump).
     by_session = any(p.session for p in program.papers)
     groups: dict[str, list] = {}
     for paper in program.papers:
-        heading = paper.session if by_session else (paper.topics[0] if paper.topics else "Papers")
-        groups.setdefault(heading or "Other papers", []).append(
-            (paper, exports.bibtex_paper(program.volume, paper)))
+        heading = (paper.session or "Other papers") if by_session else "Papers"
+        groups.setdefault(heading, []).append((paper, exports.bibtex_paper(program.volume, paper)))
     return render(request, "submissions/proceedings/program.html",
                   {"program": program, "groups": groups, "build": build, "by_session": by_session,
                    "count": len(program.papers)})

@@ -44,7 +44,10 @@ def load_demo_camera_ready(workshop) -> None:
     workshop.preface = ("Welcome to the proceedings of the demo workshop. These papers study attacks on "
                         "machine learning in security settings, each with an explicit threat model.")
     workshop.program_published = True
-    workshop.save(update_fields=["preface", "program_published"])
+    workshop.homepage = "https://mlsec.example.org/2027/"
+    workshop.save(update_fields=["preface", "program_published", "homepage"])
     build = build_start(by=organizer)
     build_run(build_id=build.pk)
-    build_publish(build=ProceedingsBuild.objects.get(pk=build.pk), by=organizer)
+    # Ada's #1 still owes the licence, so this needs a reason: the proceedings page shows it
+    build_publish(build=ProceedingsBuild.objects.get(pk=build.pk), by=organizer,
+                  reason="Ada's licence is signed on paper and on its way; published for the program.")

@@ -11,6 +11,11 @@ Page numbers: the papers are numbered from 1 in the given order, the front
 matter before them in lower-case roman numerals, the author index after them
 continuing the arabic numbers; /PageLabels make viewers show the same.
 
+Drafts (`draft=True`), for proof-reading before every paper is in: a paper
+without its PDF gets a placeholder page, and every page of the volume carries
+"DRAFT, not for publication" at its top and a faint DRAFT across it (15%
+opacity, drawn after the page so nothing hides it).
+
 Links: the front matter and the index link to volume pages with the hrefs
 given to them (`volume-page:12`), which become internal GoTo links to that page
 of the merged volume. Links inside a paper or inside the front matter that go to
@@ -39,6 +44,7 @@ from __future__ import annotations
 import base64
 import errno
 import hashlib
+import html
 import io
 import logging
 import math
@@ -72,6 +78,7 @@ _MARGIN = 54.0  # points from the left and right edge of the visible page (0.75 
 _FOOTER_BASELINE = 22.0  # points above the bottom edge
 _LINE_GAP = 11.0  # from the footer's baseline up to the "Proceedings of ..." line's
 _HASH_CHUNK = 1024 * 1024
+_DRAFT_SIZE = 110.0  # the faint DRAFT across a draft's pages, smaller on narrow pages
 
 
 # --- the API --------------------------------------------------------------------
@@ -79,7 +86,7 @@ _HASH_CHUNK = 1024 * 1024
 
 @dataclass(frozen=True)
 class PaperEntry:
-    pdf: Path  # the camera-ready PDF on disk
+    pdf: Path | None  # the camera-ready PDF on disk; None in a draft: a placeholder page stands in
     title: str
     authors: tuple[str, ...]  # names as printed
     label: str  # how a failure names it to the organizer, e.g. "#12 “Poisoning…”"
@@ -146,8 +153,13 @@ def build_volume(
     author_index: Callable[[list[IndexEntry], int], str],
     out: Path,
     progress: Progress | None = None,
+    draft: bool = False,
 ) -> BuiltVolume:
     """Merge `papers` into one volume at `out` (replaced only once the new one is complete).
+
+    A `draft` is for proof-reading: every page carries "DRAFT, not for publication"
+    (and a large faint DRAFT across it), and a paper without its PDF gets a placeholder
+    page; without `draft` every paper needs its PDF.
 
     `progress(stage, done, total)` is called once per paper while stamping, after
     the front matter and after the author index ("Front matter", of 2), and as the
@@ -157,6 +169,10 @@ def build_volume(
     """
     if not papers:
         raise VolumeError("There are no papers to put in the volume.")
+    missing = next((paper for paper in papers if paper.pdf is None), None)
+    if missing is not None and not draft:
+        raise VolumeError(f"The final PDF of {missing.label} is missing; only a draft stands a placeholder in for it.",
+                          paper=missing.label)
     out = Path(out)
     report: Progress = progress or _ignore
     _allow_open_files(len(papers) + _SPARE_FILES)
@@ -167,7 +183,7 @@ def build_volume(
         ranges: list[tuple[int, int]] = []
         versions = [merged.pdf_version]
         for done, paper in enumerate(papers, start=1):
-            source = _open_paper(paper)
+            source = _placeholder(paper) if paper.pdf is None else _open_paper(paper)
             opened.append(source)
             versions.append(source.pdf_version)
             first = ranges[-1][1] + 1 if ranges else 1
@@ -199,7 +215,10 @@ def build_volume(
         for source, page_map in ((front, front_map), (index, index_map)):
             _fix_links(page_map.values(), source=source, page_map=page_map, volume_page=volume_page)
 
-        _finish_catalogue(merged, volume, papers, ranges, front_pages, paper_pages)
+        if draft:
+            for page in merged.pages:
+                stamper.mark_draft(page.obj)
+        _finish_catalogue(merged, volume, papers, ranges, front_pages, paper_pages, draft=draft)
         sha256 = _write(merged, out, max(versions, key=_version_key), report)
         return BuiltVolume(
             path=out,
@@ -272,6 +291,19 @@ def _open_paper(paper: PaperEntry) -> pikepdf.Pdf:
         source.close()
         raise refuse("it has no pages")
     return source
+
+
+def _placeholder(paper: PaperEntry) -> pikepdf.Pdf:
+    """One page standing in for a paper whose final PDF is not there yet (drafts only)."""
+    names = ", ".join(_plain(name) for name in paper.authors)
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><style>@page { size: A4; margin: 30mm 25mm; }'
+        ' body { font-family: "DejaVu Serif", serif; font-size: 12pt; color: #111; } h1 { font-size: 18pt; }'
+        ' .missing { margin-top: 20mm; padding: 6mm; border: 1pt dashed #888; font-family: "DejaVu Sans", sans-serif; }'
+        f"</style></head><body><h1>{html.escape(_plain(paper.title))}</h1><p>{html.escape(names)}</p>"
+        '<p class="missing">Placeholder: the final PDF of this paper is not uploaded yet.</p></body></html>'
+    )
+    return _render(page, what=f"placeholder of {paper.label}")
 
 
 def _append_paper(merged: pikepdf.Pdf, source: pikepdf.Pdf, paper: PaperEntry, stamper: _Stamper, first: int) -> None:
@@ -355,6 +387,7 @@ class _Stamper:
             Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
         )
         self.opening = pikepdf.Stream(merged, b"q\n")  # shared by every page: it only saves the state
+        self.draft_state: pikepdf.Object | None = None
         self.merged = merged
         self.short_name = _winansi(volume.short_name)
         self.proceedings = f"Proceedings of {_plain(volume.name)} {volume.year}, "
@@ -388,6 +421,56 @@ class _Stamper:
         wrapped.contents_add(self.opening, prepend=True)
         wrapped.contents_add(pikepdf.Stream(self.merged, b"".join(body)), prepend=False)
         return True
+
+    def mark_draft(self, page: pikepdf.Object) -> None:
+        """"DRAFT, not for publication" at the top of the page as displayed and a faint DRAFT
+        across it, drawn after the page's own content (wrapped in q/Q once, as `stamp` does)."""
+        box = _visible_box(page)
+        if box is None:
+            return
+        font, state = self._font_key(page), self._draft_state_key(page)
+        width, height, matrix = _display_space(box, _rotation(page))
+        line = _winansi("DRAFT, not for publication")
+        size = min(_DRAFT_SIZE, width * 0.7 / _text_width(b"DRAFT", 1))
+        diagonal = math.atan2(height, width)  # corner to corner
+        cos, sin = math.cos(diagonal), math.sin(diagonal)
+        half = _text_width(b"DRAFT", size) / 2, size * 0.35  # half its width, half a capital's height
+        origin = (width / 2 - half[0] * cos + half[1] * sin, height / 2 - half[0] * sin - half[1] * cos)
+        body = b"".join([
+            b"\nq\n", _numbers(matrix), b" cm\n", b"/", state, b" gs BT 0.75 0 0 rg 0 Tr 0 Tc 0 Tw 100 Tz 0 Ts\n",
+            b"%s %s Tf %s Tm <%s> Tj ET\n" % (font, _num(size), _numbers((cos, sin, -sin, cos, *origin)),
+                                             b"DRAFT".hex().encode()),
+            b"Q\nq\n", _numbers(matrix), b" cm\n",  # the line at full opacity
+            b"BT 0.6 0 0 rg 0 Tr 0 Tc 0 Tw 100 Tz 0 Ts %s %s Tf 1 0 0 1 %s Tm <%s> Tj ET\nQ\n" % (
+                font, _num(_FOOTER_SIZE + 1), _numbers(((width - _text_width(line, _FOOTER_SIZE + 1)) / 2,
+                                                        height - min(_FOOTER_BASELINE, height * 0.05) - 4)),
+                line.hex().encode()),
+        ])
+        wrapped = pikepdf.Page(page)
+        if not self._wrapped(page):
+            wrapped.contents_add(self.opening, prepend=True)
+            body = b"\nQ" + body
+        wrapped.contents_add(pikepdf.Stream(self.merged, body), prepend=False)
+
+    def _wrapped(self, page: pikepdf.Object) -> bool:
+        """Whether `stamp` already wrapped the page's own content in q/Q."""
+        contents = page.get("/Contents")
+        return isinstance(contents, Array) and len(contents) > 0 and contents[0].objgen == self.opening.objgen
+
+    def _draft_state_key(self, page: pikepdf.Object) -> bytes:
+        """A graphics state with 15% opacity, so the large DRAFT never hides the text under it."""
+        if self.draft_state is None:
+            self.draft_state = self.merged.make_indirect(Dictionary(Type=Name.ExtGState, ca=0.15, CA=0.15))
+        resources = page.Resources
+        if not isinstance(resources.get("/ExtGState"), Dictionary):
+            resources.ExtGState = Dictionary()
+        states = resources.ExtGState
+        key, suffix = "/MLSecDraft", 0
+        while key in states and states[key].objgen != self.draft_state.objgen:
+            suffix += 1
+            key = f"/MLSecDraft{suffix}"
+        states[key] = self.draft_state
+        return key[1:].encode()
 
     def _font_key(self, page: pikepdf.Object) -> bytes:
         if not isinstance(page.get("/Resources"), Dictionary):
@@ -716,6 +799,8 @@ def _finish_catalogue(
     ranges: Sequence[tuple[int, int]],
     front_pages: int,
     paper_pages: int,
+    *,
+    draft: bool = False,
 ) -> None:
     merged.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.r), front_pages, Dictionary(S=Name.D, St=1)]))
     with merged.open_outline() as outline:
@@ -725,7 +810,8 @@ def _finish_catalogue(
             outline.root.append(pikepdf.OutlineItem(_plain(paper.title) or f"Paper {number}", front_pages + first - 1))
         outline.root.append(pikepdf.OutlineItem("Author index", front_pages + paper_pages))
     merged.Root.PageMode = Name.UseOutlines
-    merged.docinfo.Title = pikepdf.String(f"Proceedings of {_plain(volume.name)} {volume.year}")
+    title = f"Proceedings of {_plain(volume.name)} {volume.year}"
+    merged.docinfo.Title = pikepdf.String(f"DRAFT, not for publication: {title}" if draft else title)
 
 
 def _version_key(version: str) -> tuple[int, ...]:

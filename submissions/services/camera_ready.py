@@ -16,7 +16,7 @@ from submissions.selectors import camera_of, camera_ready_statuses
 from workshop import policy
 from workshop.errors import Refused
 from workshop.mail import mail_batch_create, mail_queue_template, mail_render
-from workshop.models import MailBatch, User, Workshop
+from workshop.models import MailBatch, MailBatchKind, User, Workshop
 from workshop.selectors import workshop_current
 
 MAX_PAGES_TOTAL = 200
@@ -126,9 +126,9 @@ def camera_ready_reminders(*, by: User, send: bool,
         return preview, None
     with transaction.atomic():
         batch = mail_batch_create(label=f"Camera-ready reminders ({len(owing)} paper{'s' * (len(owing) != 1)})",
-                                  by=by)
+                                  by=by, kind=MailBatchKind.CAMERA_READY)
         for to, status in mails:
             mail_queue_template(to=to, template="submissions/email/camera_ready_reminder",
                                 context={"submission": status.submission, "missing": status.missing},
-                                kind="author:camera-ready", paper=status.submission.pk, batch=batch)
+                                kind=policy.CAMERA_READY_MAIL, paper=status.submission.pk, batch=batch)
     return preview, batch

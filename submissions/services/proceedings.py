@@ -12,10 +12,10 @@ from django.utils import timezone
 from submissions import exports, selectors
 from submissions.models import BuildStatus, ProceedingsBuild
 from submissions.proceedings.builder import IndexEntry, PaperEntry, TocEntry, Volume, VolumeError, build_volume
+from submissions.proceedings_state import publish_check
 from submissions.selectors import camera_ready_statuses
 from submissions.tasks import proceedings_build_task
 from workshop.errors import Refused
-from workshop.markdown import render_markdown
 from workshop.models import RoleName, User
 from workshop.selectors import chairs, workshop_current
 
@@ -37,18 +37,23 @@ def volume_order_save(*, by: User, rows: list[tuple[int, int | None, str]]) -> N
             camera.save()
 
 
-def build_start(*, by: User) -> ProceedingsBuild:
+def build_start(*, by: User, draft: bool = False) -> ProceedingsBuild:
+    """A build of the volume (a job); a `draft` stands placeholders in for missing PDFs and is
+    never published. What each paper still owes is kept with the build, so its page and the
+    publishing step can say so."""
     if not selectors.manages_proceedings(by):
         raise Refused("Only organizers and chairs build the proceedings.")
     statuses = camera_ready_statuses()
     if not statuses:
         raise Refused("There are no accepted papers yet (decisions are released by the chairs).")
     without_pdf = [f"#{s.submission.pk}" for s in statuses if s.pdf is None]
-    if without_pdf:
-        raise Refused(f"Every paper needs its camera-ready PDF first; missing: {', '.join(without_pdf)}.")
+    if without_pdf and not draft:
+        raise Refused(f"Every paper needs its camera-ready PDF first; missing: {', '.join(without_pdf)}. "
+                      "A draft stands placeholders in for them.")
     with transaction.atomic():
-        build = ProceedingsBuild.objects.create(created_by=by, papers=[s.submission.pk for s in statuses],
-                                                total=len(statuses), stage="Waiting for a worker")
+        build = ProceedingsBuild.objects.create(
+            created_by=by, papers=[s.submission.pk for s in statuses], total=len(statuses), draft=draft,
+            owed={str(s.submission.pk): s.missing for s in statuses if s.missing}, stage="Waiting for a worker")
         transaction.on_commit(lambda: proceedings_build_task.delay(build.pk))
     return build
 
@@ -62,6 +67,7 @@ def build_run(*, build_id: int) -> None:
     workshop = workshop_current()
     statuses = {s.submission.pk: s for s in camera_ready_statuses()}
     chosen = [statuses[n] for n in build.papers if n in statuses]
+    printed = exports.accepted_papers(chosen, ranges={}, workshop=workshop)
 
     def progress(stage: str, done: int, total: int) -> None:
         ProceedingsBuild.objects.filter(pk=build.pk).update(status=BuildStatus.RUNNING, stage=stage, done=done,
@@ -69,17 +75,19 @@ def build_run(*, build_id: int) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         papers = []
-        for status in chosen:
-            path = Path(folder) / f"{status.submission.pk}.pdf"
-            with status.pdf.file.open("rb") as source, path.open("wb") as target:
-                for chunk in iter(lambda: source.read(1 << 20), b""):  # noqa: B023 - read now
-                    target.write(chunk)
-            papers.append(PaperEntry(pdf=path, title=_title(status), authors=tuple(_names(status)),
-                                     label=f"#{status.submission.pk} “{_title(status)}”"))
+        for status, paper in zip(chosen, printed, strict=True):
+            path = None
+            if status.pdf is not None:
+                path = Path(folder) / f"{status.submission.pk}.pdf"
+                with status.pdf.file.open("rb") as source, path.open("wb") as target:
+                    for chunk in iter(lambda: source.read(1 << 20), b""):  # noqa: B023 - read now
+                        target.write(chunk)
+            papers.append(PaperEntry(pdf=path, title=paper.title, authors=tuple(a["name"] for a in paper.authors),
+                                     label=f"#{paper.number} “{paper.title}”"))
         out = Path(folder) / "volume.pdf"
         try:
             built = build_volume(
-                papers=papers, out=out, progress=progress,
+                papers=papers, out=out, progress=progress, draft=build.draft,
                 volume=Volume(short_name=f"{workshop.acronym} {workshop.year}", name=workshop.name,
                               year=workshop.year),
                 front_matter=lambda toc: _front_matter(workshop, toc),
@@ -90,10 +98,11 @@ def build_run(*, build_id: int) -> None:
                                                                 finished_at=timezone.now(), stage="Failed")
             return
         with out.open("rb") as handle:
-            build.file.save(f"{workshop.acronym}-{workshop.year}-proceedings.pdf", File(handle), save=False)
-        ranges = {s.submission.pk: tuple(r) for s, r in zip(chosen, built.ranges, strict=True)}
-        program = exports.program_snapshot(workshop, exports.accepted_papers(chosen, ranges=ranges),
-                                           [c.full_name for c in chairs()])
+            build.file.save(f"{workshop.acronym}-{workshop.year}-proceedings{'-DRAFT' * build.draft}.pdf",
+                            File(handle), save=False)
+        for paper, pages in zip(printed, built.ranges, strict=True):
+            paper.pages = tuple(pages)
+        program = exports.program_snapshot(workshop, printed, [c.full_name for c in chairs()])
         ProceedingsBuild.objects.filter(pk=build.pk).update(
             file=build.file.name, sha256=built.sha256, size=out.stat().st_size, pages=built.pages,
             front_pages=built.front_pages, papers=[s.submission.pk for s in chosen],
@@ -101,28 +110,30 @@ def build_run(*, build_id: int) -> None:
             done=len(chosen), total=len(chosen), finished_at=timezone.now())
 
 
-def build_publish(*, build: ProceedingsBuild, by: User, publish: bool = True) -> None:
-    """The published build is the one the public program shows, as it was built (one at a time)."""
+def build_publish(*, build: ProceedingsBuild, by: User, publish: bool = True, reason: str = "") -> None:
+    """The published build is the one the public program shows, as it was built (one at a time).
+    A build whose papers still owe something, or that no longer matches them
+    (`proceedings_state.publish_check`), is published only with a `reason`, kept with it."""
     if not selectors.manages_proceedings(by):
         raise Refused("Only organizers and chairs publish the proceedings.")
     if build.status != BuildStatus.DONE:
         raise Refused("Only a finished build can be published.")
+    if publish and build.draft:
+        raise Refused("A draft is for proof-reading and is never published: build the volume (not a draft) and "
+                      "publish that build.")
     if publish and build.program is None:
         raise Refused("This build is older than the program snapshots the public page shows; build the volume "
                       "again and publish the new build.")
+    reason = " ".join(reason.split())[:2000]
+    if publish:
+        check = publish_check(build)
+        if check.problems and not reason:
+            raise Refused(f"Build {build.pk} is not published: {check.summary}. Complete the papers and build "
+                          "again, or publish anyway and say why.")
     with transaction.atomic():
         ProceedingsBuild.objects.exclude(pk=build.pk).update(published_at=None)
-        ProceedingsBuild.objects.filter(pk=build.pk).update(published_at=timezone.now() if publish else None)
-
-
-def _title(status) -> str:
-    return status.camera.title or status.submission.title
-
-
-def _names(status) -> list[str]:
-    if status.camera.authors:
-        return [a["name"] for a in status.camera.authors]
-    return [a.name for a in status.submission.authors.all()]
+        ProceedingsBuild.objects.filter(pk=build.pk).update(published_at=timezone.now() if publish else None,
+                                                            publish_note=reason if publish else "")
 
 
 def _committees() -> dict[str, list[User]]:
@@ -137,7 +148,7 @@ def _committees() -> dict[str, list[User]]:
 
 def _front_matter(workshop, toc: list[TocEntry]) -> str:
     return render_to_string("submissions/proceedings/front_matter.html", {
-        "workshop": workshop, "toc": toc, "preface": render_markdown(workshop.preface), **_committees()})
+        "workshop": workshop, "toc": toc, **_committees()})
 
 
 def _author_index(workshop, entries: list[IndexEntry], first_page: int) -> str:
@@ -147,4 +158,4 @@ def _author_index(workshop, entries: list[IndexEntry], first_page: int) -> str:
 
 
 def published_build() -> ProceedingsBuild | None:
-    return ProceedingsBuild.objects.filter(published_at__isnull=False, status=BuildStatus.DONE).first()
+    return ProceedingsBuild.objects.filter(published_at__isnull=False, status=BuildStatus.DONE, draft=False).first()

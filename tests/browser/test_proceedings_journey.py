@@ -1,8 +1,10 @@
 """The proceedings journey on the demo workshop, with a real Celery worker:
 an accepted author uploads the final PDF, confirms the printed title and
-accepts the licence; the organizer puts that paper first, builds the volume,
-watches the progress bar while the worker runs, downloads the volume and
-finds the paper on page 1 with its bookmark (issue 12)."""
+accepts the licence; the organizer is told the published volume no longer
+matches (issue 18), puts that paper first, builds a draft to proof-read (DRAFT
+on every page), builds the volume, watches the progress bar while the worker
+runs, downloads the volume and finds the paper on page 1 with its bookmark
+(issue 12), then publishes it after confirming what becomes public."""
 
 import re
 
@@ -53,6 +55,9 @@ def test_author_finishes_the_camera_ready_and_the_organizer_builds_the_volume(li
     sign_in(organizer, live_server.url, "organizer@example.org", DEMO_PASSWORD)
     organizer.get_by_role("link", name="Proceedings", exact=True).click()
     expect(organizer.get_by_text(re.compile(r"4 of 4 accepted papers have everything"))).to_be_visible()
+    stale = organizer.get_by_role("alert").filter(has_text="no longer matches the accepted papers")
+    expect(stale).to_contain_text(re.compile(r"The published volume \(build \d+\) no longer matches"))
+    expect(stale).to_contain_text(f"#{ada} “{FINAL_TITLE}”: title, final PDF.")
     organizer.get_by_role("link", name="Order & sessions").click()
     for position, paper in enumerate([ada, *others], start=1):
         organizer.get_by_label(f"Position of #{paper}", exact=True).fill(str(position))
@@ -60,12 +65,24 @@ def test_author_finishes_the_camera_ready_and_the_organizer_builds_the_volume(li
     expect(organizer.get_by_text("The order of the volume is saved.")).to_be_visible()
 
     organizer.get_by_role("link", name="Status & builds").click()
-    organizer.get_by_role("button", name="Build the volume").click()
-    expect(organizer.get_by_role("heading", name=re.compile(r"^Build \d+ of the volume$"))).to_be_visible()
-    progress = organizer.get_by_role("progressbar")
-    expect(progress).to_be_visible()
+    organizer.get_by_role("button", name="Build a draft").click()
+    expect(organizer.get_by_role("heading", name=re.compile(r"^Draft \d+ of the volume$"))).to_be_visible()
+    expect(organizer.get_by_role("progressbar")).to_be_visible()
     expect(organizer.get_by_text("Waiting for a worker").first).to_be_visible()
     start_worker()  # the organizer watches the bar move, then the page shows the result by itself
+    expect(organizer.get_by_role("link", name="Download the draft")).to_be_visible(timeout=120_000)
+    expect(organizer.get_by_role("link", name=re.compile("Publish"))).to_have_count(0)  # a draft is never published
+    with organizer.expect_download() as drafted:
+        organizer.get_by_role("link", name="Download the draft").click()
+    assert drafted.value.suggested_filename.endswith("-DRAFT.pdf")
+    draft_pages = PdfReader(drafted.value.path()).pages
+    assert all("DRAFT, not for publication" in page.extract_text() for page in draft_pages)
+
+    organizer.get_by_role("link", name="Status & builds").click()
+    organizer.get_by_role("button", name="Build the volume").click()
+    expect(organizer.get_by_role("heading", name=re.compile(r"^Build \d+ of the volume$"))).to_be_visible()
+    expect(organizer.get_by_role("progressbar").or_(organizer.get_by_role("link", name="Download the volume"))
+           ).to_be_visible()
     expect(organizer.get_by_role("link", name="Download the volume")).to_be_visible(timeout=120_000)
     expect(organizer.get_by_role("cell", name=FINAL_TITLE)).to_be_visible()
 
@@ -82,3 +99,14 @@ def test_author_finishes_the_camera_ready_and_the_organizer_builds_the_volume(li
     assert "Proceedings of Machine Learning and Computer Security Workshop 2027, page 1" in first_paper
     contents = " ".join(" ".join(p.extract_text().split()) for p in pages[:front_pages]).replace("- ", "-")
     assert re.search(re.escape(FINAL_TITLE) + r".*? 1\b", contents)
+
+    organizer.get_by_role("link", name="Publish on the program page…").click()
+    expect(organizer.get_by_role("heading", name=re.compile(r"^Publish build \d+\?$"))).to_be_visible()
+    expect(organizer.get_by_role("cell", name=re.compile(re.escape(FINAL_TITLE)))).to_be_visible()
+    expect(organizer.get_by_text("Every paper of this build has everything")).to_be_visible()
+    organizer.get_by_label(re.compile(r"Make build \d+ the public volume")).check()
+    organizer.get_by_role("button", name=re.compile(r"^Publish build \d+$")).click()
+    expect(organizer.get_by_text("Published: the public program shows this volume, as it was built.")).to_be_visible()
+    organizer.get_by_role("link", name="Status & builds").click()
+    expect(organizer.get_by_text("it matches the accepted papers")).to_be_visible()
+    expect(organizer.get_by_role("alert").filter(has_text="no longer matches")).to_have_count(0)

@@ -115,3 +115,29 @@ def test_a_paper_without_pages_or_code_has_no_such_fields():
 ])
 def test_a_url_is_percent_encoded_for_tex(url, written):
     assert tex_url(url) == written
+
+
+def test_a_one_page_paper_has_one_page_number_not_a_range():
+    volume = VolumeNames(name="W", acronym="MLSec", year=2027)
+
+    one_page = _entry(bibtex_paper(volume, _paper("Short", pages=(3, 3))))
+    longer = _entry(bibtex_paper(volume, _paper("Long", pages=(4, 9))))
+
+    assert (one_page["pages"], longer["pages"]) == ("3", "4--9")
+
+
+def test_the_table_leaves_orcids_and_affiliations_empty_when_no_author_has_one():
+    from submissions.exports import papers_table
+
+    header, rows = papers_table([
+        _paper("None", authors=[{"name": "Ada Lovelace", "affiliation": "", "orcid": ""}, {"name": "Bob Babbage"}]),
+        _paper("Some", pages=(3, 3), authors=[
+            {"name": "Ada Lovelace", "orcid": ""},
+            {"name": "Bob Babbage", "affiliation": "Hillside", "orcid": "0000-0002-1825-0097"}]),
+    ])
+    column = {name: header.index(name) for name in ("authors", "affiliations", "orcids", "pages")}
+
+    assert [rows[0][column[c]] for c in column] == ["Ada Lovelace; Bob Babbage", "", "", "4-9"]
+    assert rows[1][column["pages"]] == "3"  # a one-page paper, as in the BibTeX
+    # where some author has one, the column keeps one place per author, in the authors' order
+    assert [rows[1][column[c]] for c in ("affiliations", "orcids")] == ["; Hillside", "; 0000-0002-1825-0097"]

@@ -58,7 +58,7 @@ def volume(camera_workshop, author, other_author):
                     camera_workshop, pages=3)
     accept(SubmissionFactory(created_by=author, title="A rejected paper"), "Reject")
     hidden = accept(SubmissionFactory(created_by=author, title="An embargoed acceptance"))
-    Submission.objects.filter(pk=hidden.pk).update(decision_released_at=None)
+    Submission.objects.filter(pk=hidden.pk).update(decision_released_at=None, released_outcome=None)
     CameraReady.objects.filter(submission=first).update(position=1)
     CameraReady.objects.filter(submission=second).update(position=2)
     return first, second
@@ -224,7 +224,7 @@ def test_the_volume_downloads_and_publishes(client_for, organizer, volume, camer
     client = client_for(organizer)
 
     download = client.get(reverse("build_download", args=[build.pk]))
-    client.post(reverse("build_publish", args=[build.pk]))
+    client.post(reverse("build_publish", args=[build.pk]), {"confirm": "yes"})
 
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
@@ -475,7 +475,7 @@ def test_a_build_from_before_snapshots_cannot_be_published_and_says_why(client_f
     build = _built(organizer, django_capture_on_commit_callbacks)
     ProceedingsBuild.objects.filter(pk=build.pk).update(program=None)
 
-    response = client_for(organizer).post(reverse("build_publish", args=[build.pk]), follow=True)
+    response = client_for(organizer).post(reverse("build_publish", args=[build.pk]), {"confirm": "yes"})
 
     assert "build the volume again and publish the new build" in response.content.decode()
     assert ProceedingsBuild.objects.get(pk=build.pk).published_at is None
@@ -551,3 +551,121 @@ def test_two_builds_of_the_same_volume_are_the_same_bytes(organizer, volume, dja
 
     assert first.sha256 == second.sha256
     assert first.file.read() == second.file.read()
+
+
+@pytest.mark.django_db
+def test_the_preface_prints_as_prose_not_markup(organizer, volume, camera_workshop,
+                                                django_capture_on_commit_callbacks):
+    camera_workshop.preface = "Welcome to **MLSec**, the workshop on *attacks*.\n\nThe second paragraph & more."
+    camera_workshop.save()
+
+    build = _built(organizer, django_capture_on_commit_callbacks)
+
+    from pypdf import PdfReader
+    front = " ".join(" ".join((page.extract_text() or "").split())
+                     for page in PdfReader(build.file.path).pages[:build.front_pages])
+    assert "Welcome to MLSec, the workshop on attacks." in front
+    assert "The second paragraph & more." in front
+    for markup in ("<p>", "&lt;", "<strong>", "**", "&amp;"):
+        assert markup not in front
+
+
+def _words_at(path, page_index):
+    """(text, x, y) of each piece of text on one page, as pypdf reads it."""
+    from pypdf import PdfReader
+
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            found.append((text.strip(), x, cm[1] * tm[4] + cm[3] * tm[5] + cm[5]))
+
+    page = PdfReader(path).pages[page_index]
+    page.extract_text(visitor_text=visit)
+    return found, float(page.mediabox.width)
+
+
+INDEX_NAMES = [["Ada Anders", "Bea Berg", "Cem Cole", "Dan Dorn"], ["Eve Ernst", "Fay Frank", "Gus Gray", "Hal Hart",
+                                                                    "Ivy Ito"]]
+
+
+@pytest.mark.django_db
+def test_the_author_index_reads_down_each_column_in_alphabetical_order(organizer, volume, camera_workshop, author,
+                                                                       other_author,
+                                                                       django_capture_on_commit_callbacks):
+    first, second = volume
+    for paper, names, who in ((first, INDEX_NAMES[0], author), (second, INDEX_NAMES[1], other_author)):
+        camera_ready_metadata_save(submission=paper, by=who, title=paper.title, abstract="A.",
+                                   authors=[PrintedAuthor(n) for n in names], workshop=camera_workshop)
+
+    build = _built(organizer, django_capture_on_commit_callbacks)
+
+    words, width = _words_at(build.file.path, build.front_pages + build.ranges[-1][1])
+    names = [(" ".join(text.split()[:2]), round(x), y) for text, x, y in words
+             if any(text.startswith(n) for row in INDEX_NAMES for n in row)]
+    columns = sorted({x for _, x, _ in names})  # left to right
+    read = [text for column in columns for text, _, _ in sorted((n for n in names if n[1] == column),
+                                                                 key=lambda n: -n[2])]  # top to bottom
+    assert len(columns) == 2 and columns[1] - columns[0] > width / 4
+    assert read == [n for row in INDEX_NAMES for n in row]
+
+
+@pytest.mark.django_db
+def test_the_committee_reads_down_each_column_in_its_order(organizer, volume, django_capture_on_commit_callbacks):
+    from tests.factories import RoleFactory
+
+    names = ["Amy Adams", "Ben Brown", "Cat Clark", "Don Dahl", "Eva Eek"]
+    for name in names:
+        RoleFactory(user=UserFactory(full_name=name, affiliation=""), name="pc")
+
+    build = _built(organizer, django_capture_on_commit_callbacks)
+
+    from pypdf import PdfReader
+    page = next(i for i, p in enumerate(PdfReader(build.file.path).pages[:build.front_pages])
+                if "Program committee" in (p.extract_text() or ""))
+    words, width = _words_at(build.file.path, page)
+    found = [(text, round(x), y) for text, x, y in words if text in names]
+    columns = sorted({x for _, x, _ in found})
+    assert len(columns) == 2
+    assert [t for c in columns for t, _, _ in sorted((f for f in found if f[1] == c), key=lambda f: -f[2])] == names
+
+
+@pytest.mark.django_db
+def test_the_volume_groups_sessions_in_the_organizers_order_so_pages_run_up(client, organizer, author, volume,
+                                                                          camera_workshop,
+                                                                          django_capture_on_commit_callbacks):
+    first, second = volume
+    third = _ready(accept(SubmissionFactory(created_by=author, title="Evasion at scale")), camera_workshop)
+    for paper, position, session in ((first, 1, "Poisoning"), (second, 2, "Robustness"), (third, 3, "Poisoning")):
+        CameraReady.objects.filter(submission=paper).update(position=position, session=session)
+
+    build = _published(organizer, django_capture_on_commit_callbacks, camera_workshop)
+    page = client.get(reverse("program")).content.decode()
+
+    assert build.papers == [first.pk, third.pk, second.pk]  # a session's papers together, sessions as they first come
+    assert build.ranges == [[1, 2], [3, 4], [5, 7]]
+    headings = re.findall(r'<h2 id="session-\d+">(.*?)</h2>', page)
+    assert headings == ["Poisoning", "Robustness"]
+    assert re.findall(r"pages? (\d+)", page) == ["1", "3", "5"]  # the program's pages run up as well
+    from submissions import selectors
+    assert [s.submission.pk for s in selectors.camera_ready_statuses()] == build.papers  # the order page too
+
+
+@pytest.mark.django_db
+def test_without_sessions_the_program_lists_the_papers_in_volume_order(client, organizer, author, volume,
+                                                                       camera_workshop,
+                                                                       django_capture_on_commit_callbacks):
+    from workshop.models import Topic
+
+    first, second = volume
+    third = _ready(accept(SubmissionFactory(created_by=author, title="Evasion at scale")), camera_workshop)
+    CameraReady.objects.filter(submission=third).update(position=3)
+    topics = list(Topic.objects.order_by("position")[:2])
+    for paper, topic in ((first, topics[1]), (second, topics[0]), (third, topics[1])):
+        paper.topics.set([topic])  # grouped by topic, #3 would move before #2 and the pages would jump
+
+    _published(organizer, django_capture_on_commit_callbacks, camera_workshop)
+    page = client.get(reverse("program")).content.decode()
+
+    assert re.findall(r"pages? (\d+)", page) == ["1", "3", "6"]

@@ -499,3 +499,64 @@ def test_build_volume_keeps_hidden_layers_hidden(paper_files, tmp_path):
         hidden = [group.objgen for group in pdf.Root.OCProperties.D.OFF]
 
     assert (listed, hidden) == (used, used[:1])
+
+
+# --- Drafts (issue 18 item 6) ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def draft(paper_files, tmp_path_factory):
+    """beta's PDF is missing: a draft stands a placeholder page in for it."""
+    out = tmp_path_factory.mktemp("draft") / "draft.pdf"
+    papers = [PaperEntry(None, p.title, p.authors, p.label) if "Membership" in p.title else p
+              for p in _papers(paper_files)]
+    result = build_volume(papers=papers, volume=VOLUME, front_matter=front_matter, author_index=author_index,
+                          out=out, draft=True)
+    return result, _texts(out)
+
+
+def test_a_draft_says_draft_on_every_page(draft):
+    result, texts = draft
+
+    assert len(texts) == result.pages
+    assert [i for i, text in enumerate(texts) if "DRAFT, not for publication" not in text] == []
+    with pikepdf.open(result.path) as pdf:
+        assert str(pdf.docinfo.Title).startswith("DRAFT, not for publication")
+
+
+def test_a_draft_stands_a_placeholder_in_for_a_missing_pdf(draft):
+    result, texts = draft
+    first, last = result.ranges[1]  # beta
+
+    placeholder = " ".join(texts[FRONT_PAGES + first - 1].split())
+    assert first == last == 4  # one page, and the papers after it move up by one
+    assert "Membership Inference in the Wild" in placeholder and "Alan Turing" in placeholder
+    assert "Placeholder: the final PDF of this paper is not uploaded yet." in placeholder
+    assert "page 4" in placeholder  # stamped like any paper page
+    assert result.ranges[2:] == ((5, 5), (6, 9), (10, 11))
+
+
+def test_a_draft_keeps_the_papers_text_readable_under_its_mark(draft, built):
+    """The large DRAFT is drawn at 15% opacity after the page: the paper's text is still all there."""
+    result, texts = draft
+    assert "Page 1 of alpha." in texts[FRONT_PAGES]
+    with pikepdf.open(result.path) as pdf:
+        states = [v for k, v in pdf.pages[FRONT_PAGES].Resources.ExtGState.items() if k.startswith("/MLSecDraft")]
+        assert [(float(s["/ca"]), float(s["/CA"])) for s in states] == [(0.15, 0.15)]
+
+
+def test_a_volume_that_is_no_draft_needs_every_pdf(paper_files, tmp_path):
+    papers = [PaperEntry(None, p.title, p.authors, p.label) if "Membership" in p.title else p
+              for p in _papers(paper_files)]
+
+    with pytest.raises(VolumeError) as error:
+        build_volume(papers=papers, volume=VOLUME, front_matter=front_matter, author_index=author_index,
+                     out=tmp_path / "volume.pdf")
+
+    assert error.value.message == ("The final PDF of #1 “Membership I” is missing; only a draft stands a placeholder "
+                                   "in for it.")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_volume_that_is_no_draft_says_nothing_of_drafts(built):
+    assert [i for i, text in enumerate(built.texts) if "DRAFT" in text] == []
