@@ -36,11 +36,15 @@ system-deps-run:
 system-deps-test:
 	$(call ensure_debian,$(DEBIAN_TEST))
 
+# Links in mail (review forms, reminders, the CEUR homepage) point where this server listens,
+# unless SITE_URL says otherwise.
+RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))
+
 run: system-deps-run install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	@echo "Serving http://127.0.0.1:$(PORT)/  (SQLite, eager Celery, mail printed here)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py migrate --noinput --verbosity 0
+	SITE_URL='$(RUN_SITE_URL)' $(PY) manage.py load_demo
+	@echo "Serving http://127.0.0.1:$(PORT)/  (SQLite, eager Celery; links in mail start $(RUN_SITE_URL); new mail printed here)"
+	SITE_URL='$(RUN_SITE_URL)' $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: system-deps-test install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)

@@ -49,7 +49,11 @@ def meta_review(request, number):
     submission = submission_visible_or_404(user=request.user, number=number, workshop=workshop)
     meta = selectors.meta_review_of(submission=submission)
     if not policy.can_write_meta_review(request.user, submission, meta):
-        raise Http404("No such meta-review")
+        closed = policy.meta_review_closed(request.user, submission, meta, workshop=workshop)
+        if closed is None:
+            raise Http404("No such meta-review")
+        return render(request, "reviews/meta_review.html", {"submission": submission, "closed": closed,
+                                                            "meta": meta})
     form = MetaReviewForm(request.POST or None, initial={"author_text": meta.author_text if meta else "",
                                                          "pc_text": meta.pc_text if meta else ""})
     if request.method == "POST" and form.is_valid():

@@ -28,10 +28,14 @@ from workshop.adapters import PENDING_INVITATION
 from workshop.http import as_download, int_or_none, require
 from workshop.markdown import render_markdown
 from workshop.models import User, VocabularyTerm
-from workshop.phases import upcoming_deadlines
+from workshop.phases import dated_html, upcoming_deadlines
 from workshop.selectors import pc_members, topics_ordered, workshop_current
 
 BID_PAGE_ROWS = 50  # a card with its abstract each
+BID_TABLE_ROWS = 200  # a compact row each: a whole committee's list on one page
+BID_TABLE_FROM = 20  # more papers than this: the table, unless the PC member chose cards
+BID_MODES = ("cards", "table")
+BID_MODE_KEY = "bidding_view"
 ASSIGNMENT_PAGE_ROWS = 50  # each row offers every PC member
 
 # --- PC member pages ----------------------------------------------------------------
@@ -73,19 +77,40 @@ def pc_profile(request):
 @require(policy.is_pc_member)
 def bidding(request):
     """Paged in the database; each bid saves on its own (htmx, or its row's
-    Save button without JavaScript), so a page never posts the others' bids."""
+    Save button without JavaScript), so a page never posts the others' bids.
+    Cards show each abstract; the compact table shows a row per paper, for a
+    long list. The mode asked for is remembered in the session."""
     workshop = workshop_current()
+    closed = policy.bidding_closed(workshop, now=timezone.now())
     papers = selectors.bidding_papers(user=request.user, workshop=workshop,
                                       topic=int_or_none(request.GET.get("topic")),
                                       term=int_or_none(request.GET.get("term")))
-    page = Paginator(papers, BID_PAGE_ROWS).get_page(request.GET.get("page"))
+    paginator = Paginator(papers, BID_PAGE_ROWS)
+    mode = _bidding_mode(request, papers=paginator.count)
+    if mode == "table":
+        total, paginator = paginator.count, Paginator(papers, BID_TABLE_ROWS)
+        paginator.count = total  # a cached property: one COUNT whatever the mode
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "reviews/bidding.html", {
         "preferences": BidForm.base_fields["preference"].choices,
         "levels": BidForm.base_fields["expertise"].choices,
         "rows": selectors.bidding_rows(user=request.user, papers=page.object_list), "page": page,
         "topics": topics_ordered(), "terms": VocabularyTerm.objects.order_by("kind", "position"),
-        "filters": {k: request.GET.get(k, "") for k in ("topic", "term")},
+        "filters": {k: request.GET.get(k, "") for k in ("topic", "term")}, "closed": closed, "mode": mode,
     })
+
+
+def _bidding_mode(request, *, papers: int) -> str:
+    """"cards" or "table": as asked (and then remembered), else as last asked,
+    else the table once the list is long."""
+    asked = request.GET.get("view")
+    if asked in BID_MODES:
+        request.session[BID_MODE_KEY] = asked
+        return asked
+    remembered = request.session.get(BID_MODE_KEY)
+    if remembered in BID_MODES:
+        return remembered
+    return "table" if papers > BID_TABLE_FROM else "cards"
 
 
 @require_POST
@@ -107,7 +132,7 @@ def bid_save(request, number):
             message = refused.message
     if request.htmx:
         return render(request, "reviews/partials/bid_status.html", {"status": status, "message": message})
-    (messages.success if status == "ok" else messages.error)(request, message)
+    (messages.success if status == "ok" else messages.error)(request, dated_html(message))
     back = request.POST.get("next", "")  # the page and filters the bid was made on
     return redirect(back if back.startswith("/pc/bids/?") else "bidding")
 
@@ -176,7 +201,7 @@ def review_edit(request, number):
         except services.Refused as refused:
             if autosave:
                 return render(request, "reviews/partials/autosave.html", {"error": refused.message})
-            messages.error(request, refused.message)
+            messages.error(request, dated_html(refused.message))
             if "submit" in request.POST:
                 for field in fields:
                     if field.label in services.review_missing_fields(form.cleaned_data, fields):
@@ -195,6 +220,7 @@ def review_edit(request, number):
     return render(request, "reviews/review_form.html", {
         "submission": submission, "review": review, "form": form,
         "refusal": policy.review_edit_refusal(request.user, submission, workshop),
+        "late": policy.review_late_notice(review, workshop, now=timezone.now()),
         "others": selectors.reviews_visible_to(user=request.user, submission=submission, workshop=workshop)
         if review.is_submitted else [],
     })
@@ -247,7 +273,7 @@ def review_offline_upload(request, number):
     except OfflineParseError as error:
         messages.error(request, f"Nothing was saved. {error}")
     except services.Refused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, dated_html(refused.message))
     else:
         messages.success(request, "The uploaded review is saved.")
     return redirect("review_edit", number=submission.pk)

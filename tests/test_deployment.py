@@ -109,3 +109,26 @@ def test_the_smoke_stack_runs_the_compose_commands_with_every_production_variabl
     assert stack_env["DEBUG"] == "false"
     assert "manage.py collectstatic --noinput" in (ROOT / "Dockerfile").read_text()  # the build step the stack runs
     assert "make prod-smoke" in (ROOT / ".ci" / "run").read_text()
+
+
+def _make_run(*args, **env_overrides) -> list[str]:
+    """The commands `make run` would run, as make prints them (-n: nothing runs)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT", "MAKEFLAGS"}}
+    result = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, env={**env, **env_overrides},
+                            capture_output=True, text=True, timeout=60, check=True)
+    return [line for line in result.stdout.splitlines() if "manage.py" in line]
+
+
+def test_make_run_on_another_port_mails_links_to_that_port():
+    commands = _make_run("PORT=8201")
+
+    assert commands[1:] == [
+        "SITE_URL='http://127.0.0.1:8201' .venv/bin/python manage.py load_demo",
+        "SITE_URL='http://127.0.0.1:8201' .venv/bin/python manage.py runserver 127.0.0.1:8201",
+    ]
+
+
+def test_make_run_keeps_a_site_url_given_to_it():
+    commands = _make_run("PORT=8201", SITE_URL="https://mlsec.example.org")
+
+    assert [c.split(" ", 1)[0] for c in commands[1:]] == ["SITE_URL='https://mlsec.example.org'"] * 2

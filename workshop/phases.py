@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 
 from workshop.models import AOE, Phase, Workshop
 
@@ -74,3 +75,25 @@ def format_moment(when: datetime | None, zone_name: str) -> str:
     if when is None:
         return "(not set)"
     return f"{when.astimezone(ZoneInfo(zone_name)).strftime('%a %-d %b %Y, %H:%M')} {zone_label(zone_name)}"
+
+
+class DatedText(str):
+    """A sentence naming a moment ("Submissions closed on Fri 5 Feb 2027, 23:59 AoE."):
+    as a string it reads the same in a mail, a log or a test; a page shows the
+    moment in the viewer's own time too (`dated_html`). Refusals are these, so
+    services raise them as they are."""
+
+    def __new__(cls, before: str, when: datetime, zone_name: str, after: str = ""):
+        text = super().__new__(cls, before + format_moment(when, zone_name) + after)
+        text.before, text.when, text.zone_name, text.after = before, when, zone_name, after
+        return text
+
+
+def dated_html(text) -> str:
+    """`text` as safe HTML: a DatedText's moment in the workshop's zone, then (our
+    JS fills the <time>) in the viewer's, as on every other deadline. Messages
+    keep it: Django stores a safe string as safe."""
+    if not isinstance(text, DatedText):
+        return conditional_escape(text)
+    return format_html('{}<span class="dated">{} <time datetime="{}" data-local-time="short"></time></span>{}',
+                       text.before, format_moment(text.when, text.zone_name), text.when.isoformat(), text.after)

@@ -253,7 +253,8 @@ def bid_set(*, user: User, submission: Submission, preference: str, expertise: i
     from workshop.phases import phase_at
 
     if not policy.can_bid(user, submission, phase=phase_at(workshop)):
-        raise Refused("Bidding on this paper is closed or not open to you.")
+        raise Refused(policy.bidding_closed(workshop, now=timezone.now())
+                      or "Bidding on this paper is closed or not open to you.")
     with transaction.atomic():
         bid, _ = Bid.objects.update_or_create(user=user, submission=submission,
                                               defaults={"preference": preference, "expertise": expertise})

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -58,6 +59,7 @@ def test_author_registers_uploads_edits_and_meets_the_deadline(
     workshop.paper_deadline = timezone.now() - timedelta(minutes=1)
     workshop.save()
     page.reload()
-    expect(page.get_by_text("The paper deadline has passed; the submission can no longer be changed.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^The paper deadline passed on .* AoE \(your time: .*\); the submission can no "
+                                       r"longer be changed\. The paper is shown read-only\.$"))).to_be_visible()
     expect(page.get_by_role("link", name="Edit details")).to_have_count(0)
     expect(page.get_by_label("Replace the PDF")).to_have_count(0)

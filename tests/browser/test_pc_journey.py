@@ -107,3 +107,32 @@ def test_review_typed_before_the_scripts_load_is_still_autosaved(live_server, br
 
     expect(page.locator("#autosave-status")).to_contain_text("Draft saved at", timeout=15000)
     assert Review.objects.get(reviewer=reviewer).draft_values["summary"] == "Typed at once."
+
+
+def test_a_failed_preview_says_so_in_our_words_and_paints_no_inline_style(live_server, browser, workshop, settings):
+    """Issue 18, item 17: in DEBUG, django-htmx's helper wrote the error page (inline styles) over the review page."""
+    settings.DEBUG = True  # as `make run` serves
+    workshop.phase_override = "reviewing"
+    workshop.save()
+    reviewer = UserFactory(email="quick@pc.example", full_name="Quinn Quick")
+    RoleFactory(user=reviewer, name="pc")
+    paper = SubmissionFactory(title="Poisoning Spam Filters")
+    from reviews.models import Assignment
+
+    Assignment.objects.create(submission=paper, reviewer=reviewer)
+    context = browser.new_context()
+    context.add_init_script('document.addEventListener("securitypolicyviolation", '
+                            '(e) => (window.__csp = window.__csp || []).push(e.violatedDirective));')
+    page = context.new_page()
+    sign_in(page, live_server.url, reviewer.email, DEFAULT_PASSWORD)
+    expect(page.get_by_role("link", name="PC", exact=True)).to_be_visible()
+    page.goto(live_server.url + f"/submissions/{paper.pk}/review/")
+    page.get_by_label("Paper summary").fill("Label flipping, $$\\sum_i x_i$$ and $k$.")
+    Assignment.objects.all().delete()  # the chair takes the paper away while the form is open: the preview is a 404
+
+    page.get_by_role("button", name="Preview").click()
+
+    expect(page.locator("#preview")).to_have_text(
+        "That did not go through (the server answered 404 Not Found). Reload the page and try again.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Review of")  # our page, not an error page
+    assert page.evaluate("window.__csp || []") == []

@@ -7,7 +7,8 @@ from reviews.selectors import bidding_papers, review_fields
 from submissions.models import Conflict
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from tests.reviews.conftest import FULL_REVIEW, release_decision
-from workshop.models import OutgoingMail, Role
+from workshop.models import AOE, OutgoingMail, Role
+from workshop.phases import format_moment
 
 
 @pytest.mark.django_db
@@ -227,7 +228,9 @@ def test_reviews_are_frozen_once_decisions_are_released(pc_world, workshop):
         services.review_save(submission=paper, by=people["reviewer_after"], values=FULL_REVIEW,
                              expected_version=0, submit=False, workshop=workshop, fields=review_fields())
 
-    assert refused.value.message == "The decision on this paper is released; its reviews can no longer be changed."
+    released = format_moment(paper.decision_released_at, AOE)
+    assert refused.value.message == (f"The decision on this paper was released on {released}; its reviews can no "
+                                     "longer be changed.")
 
 
 @pytest.mark.django_db

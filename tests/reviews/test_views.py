@@ -1,17 +1,20 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import Assignment, Bid, Review, TopicExpertise
 from reviews.services import assignments_preview
-from reviews.views import ASSIGNMENT_PAGE_ROWS, BID_PAGE_ROWS
+from reviews.views import ASSIGNMENT_PAGE_ROWS, BID_PAGE_ROWS, BID_TABLE_FROM, BID_TABLE_ROWS
 from submissions.models import Conflict
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory, submissions_in_bulk
 from tests.pages import without_tokens
 from tests.reviews.conftest import FULL_REVIEW, release_decision, submitted_review
-from workshop.models import Topic
+from workshop.models import AOE, Topic
+from workshop.phases import format_moment
 
 
 def _strip_tokens(html: str) -> str:
@@ -218,18 +221,31 @@ def _bid_rows(response) -> list[int]:
     return [int(n) for n in re.findall(r'class="card bid-row" id="paper-(\d+)"', response.content.decode())]
 
 
+def _table_rows(response) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr class="bid-row" id="paper-(\d+)"', response.content.decode())]
+
+
+def _in_cards(client):
+    """The PC member chose the cards (remembered from here on)."""
+    client.get(reverse("bidding"), {"view": "cards"})
+    return client
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, BID_PAGE_ROWS + 1])
-def test_bidding_page_runs_a_constant_number_of_queries(client_for, pc_member, author, workshop, count,
+@pytest.mark.parametrize(("mode", "count", "rows"), [
+    ("cards", 1, _bid_rows), ("cards", BID_PAGE_ROWS + 1, _bid_rows),
+    ("table", 1, _table_rows), ("table", BID_TABLE_ROWS + 1, _table_rows)])
+def test_bidding_page_runs_a_constant_number_of_queries(client_for, pc_member, author, workshop, mode, count, rows,
                                                         django_assert_num_queries):
     _bidding_open(workshop)
     submissions_in_bulk(count, created_by=author)
     client = client_for(pc_member)
+    client.get(reverse("bidding"), {"view": mode})
 
     with django_assert_num_queries(12):
         response = client.get(reverse("bidding"))
 
-    assert len(_bid_rows(response)) == min(count, BID_PAGE_ROWS)
+    assert len(rows(response)) == min(count, BID_PAGE_ROWS if mode == "cards" else BID_TABLE_ROWS)
 
 
 @pytest.mark.django_db
@@ -239,7 +255,7 @@ def test_bidding_page_two_shows_the_next_papers_best_match_first(client_for, pc_
     TopicExpertise.objects.create(user=pc_member, topic=second, level=3)
     papers = submissions_in_bulk(BID_PAGE_ROWS + 1, created_by=author, topic=first)
     best = submissions_in_bulk(1, created_by=author, topic=second)
-    client = client_for(pc_member)
+    client = _in_cards(client_for(pc_member))
 
     page_one, page_two = client.get(reverse("bidding")), client.get(reverse("bidding"), {"page": 2})
 
@@ -253,7 +269,7 @@ def test_bidding_topic_filter_survives_paging(client_for, pc_member, author, wor
     first, second = Topic.objects.order_by("position")[:2]
     on_topic = submissions_in_bulk(BID_PAGE_ROWS + 2, created_by=author, topic=second)
     submissions_in_bulk(3, created_by=author, topic=first)
-    client = client_for(pc_member)
+    client = _in_cards(client_for(pc_member))
 
     page_one = client.get(reverse("bidding"), {"topic": second.pk}).content.decode()
     page_two = client.get(reverse("bidding"), {"topic": second.pk, "page": 2})
@@ -269,7 +285,7 @@ def test_bidding_pages_neither_show_nor_count_conflicted_papers(client_for, pc_m
     papers = submissions_in_bulk(BID_PAGE_ROWS + 1, created_by=author)
     Conflict.objects.create(submission=papers[0], user=pc_member, reason="advisor", source="pc")
 
-    response = client_for(pc_member).get(reverse("bidding"))
+    response = _in_cards(client_for(pc_member)).get(reverse("bidding"))
 
     assert _bid_rows(response) == [p.pk for p in papers[1:]]
     assert 'class="pager"' not in response.content.decode()
@@ -280,7 +296,7 @@ def test_bid_saved_without_javascript_returns_to_its_page_and_filter(client_for,
     _bidding_open(workshop)
     topic = Topic.objects.order_by("position").first()
     papers = submissions_in_bulk(BID_PAGE_ROWS + 1, created_by=author, topic=topic)
-    client = client_for(pc_member)
+    client = _in_cards(client_for(pc_member))
     here = f"/pc/bids/?topic={topic.pk}&page=2"
     page = client.get(here).content.decode()
     Bid.objects.create(user=pc_member, submission=papers[0], preference="eager")
@@ -292,6 +308,69 @@ def test_bid_saved_without_javascript_returns_to_its_page_and_filter(client_for,
     assert response.url == here
     assert dict(Bid.objects.values_list("submission_id", "preference")) == {papers[0].pk: "eager",
                                                                             papers[-1].pk: "willing"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("count", "mode"), [(BID_TABLE_FROM, "cards"), (BID_TABLE_FROM + 1, "table")])
+def test_bidding_shows_a_long_list_as_the_table_until_the_member_chooses(client_for, pc_member, author, workshop,
+                                                                         count, mode):
+    _bidding_open(workshop)
+    submissions_in_bulk(count, created_by=author)
+    client = client_for(pc_member)
+
+    first = client.get(reverse("bidding"))
+    chosen = client.get(reverse("bidding"), {"view": "cards" if mode == "table" else "table"})
+    later = client.get(reverse("bidding"))
+
+    assert (len(_table_rows(first)), len(_bid_rows(first))) == ((count, 0) if mode == "table" else (0, count))
+    assert later.context["mode"] == chosen.context["mode"] != mode  # remembered, whatever the default
+
+
+@pytest.mark.django_db
+def test_bidding_table_row_saves_only_its_own_bid_with_htmx(client_for, pc_member, author, workshop):
+    _bidding_open(workshop)
+    papers = submissions_in_bulk(2, created_by=author)
+    Bid.objects.create(user=pc_member, submission=papers[1], preference="eager", expertise=1)
+    client = client_for(pc_member)
+
+    page = client.get(reverse("bidding"), {"view": "table"}).content.decode()
+    row = re.search(rf'<tr class="bid-row" id="paper-{papers[1].pk}".*?</tr>', page, re.S).group(0)
+
+    assert f'hx-post="/pc/bids/{papers[1].pk}/" hx-trigger="change" hx-include="this"' in row
+    assert f'aria-label="Your bid on #{papers[1].pk}"' in row and 'role="status" aria-live="polite"' in row
+    assert '<option value="eager" selected>Eager</option>' in row and '<option value="1" selected>Low</option>' in row
+    assert row.count(f'form="bid-{papers[1].pk}"') == 2
+    assert f'<form method="post" action="/pc/bids/{papers[1].pk}/" id="bid-{papers[1].pk}">' in row
+
+
+@pytest.mark.django_db
+def test_bidding_after_it_closed_says_so_and_since_when(client_for, pc_member, author, workshop):
+    now = timezone.now()
+    workshop.submission_opens, workshop.paper_deadline = now - timedelta(days=20), now - timedelta(days=10)
+    workshop.bidding_closes, workshop.review_deadline = now - timedelta(days=3), now + timedelta(days=10)
+    workshop.save()
+    paper = submissions_in_bulk(1, created_by=author)[0]
+    client = client_for(pc_member)
+
+    page = client.get(reverse("bidding")).content.decode()
+    refused = client.post(reverse("bid_save", args=[paper.pk]), {f"p{paper.pk}-preference": "eager"},
+                          HTTP_HX_REQUEST="true").content.decode()
+
+    closed = format_moment(workshop.bidding_closes, AOE)
+    assert f'Bidding closed on <span class="dated">{closed} <time' in page
+    assert "No papers to bid on" not in page
+    assert f'Bidding closed on <span class="dated">{closed} <time' in refused
+    assert not Bid.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bidding_held_in_reviewing_by_the_chairs_says_so(client_for, pc_member, workshop):
+    workshop.phase_override = "reviewing"
+    workshop.save()
+
+    page = client_for(pc_member).get(reverse("bidding")).content.decode()
+
+    assert "Bidding is closed: the chairs hold the workshop in its “Reviewing” phase." in page
 
 
 @pytest.mark.django_db

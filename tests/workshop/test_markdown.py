@@ -62,3 +62,47 @@ def test_broken_latex_is_shown_as_written_and_markup_in_math_stays_text():
 
     assert '<code class="math-error">\\frac{1}{</code>' in html
     assert "onclick" not in html.replace("<mi>o</mi><mi>n</mi><mi>c</mi><mi>l</mi><mi>i</mi><mi>c</mi><mi>k</mi>", "")
+
+
+def test_display_and_inline_math_in_one_paragraph_leave_no_dollar_signs():
+    html = render_markdown("Mix $$a^2$$ and $b$ in one sentence.")
+
+    assert "$" not in html
+    assert html.startswith("<p>Mix <span class=\"math display\">") and html.count("<math ") == 2
+    assert 'display="block"' in html and 'display="inline"' in html
+
+
+def test_two_display_formulas_on_one_line_stay_two():
+    html = render_markdown("$$a$$ and $$b$$")
+
+    assert "$" not in html
+    assert html.count('display="block"') == 2
+    assert "<mi>a</mi>" in html and "<mi>b</mi>" in html and " and " in html
+
+
+def test_escaped_dollars_stay_dollars_beside_math():
+    html = render_markdown(r"It costs \$5, or \$x\$ written out, and $y$ is math.")
+
+    assert html.startswith("<p>It costs $5, or $x$ written out, and <span class=\"math inline\">")
+    assert html.count("<math ") == 1 and "<mi>y</mi>" in html
+
+
+def test_dollars_in_code_spans_are_code():
+    html = render_markdown("Set `$HOME` and `a $x$ b`, then $y$.")
+
+    assert "<code>$HOME</code>" in html and "<code>a $x$ b</code>" in html
+    assert html.count("<math ") == 1 and "<mi>y</mi>" in html
+
+
+def test_a_dollar_before_a_code_span_does_not_open_math_into_it():
+    assert render_markdown("The $HOME variable and `$PATH`.") == (
+        "<p>The $HOME variable and <code>$PATH</code>.</p>\n")
+
+
+def test_output_carries_no_inline_style_and_keeps_table_alignment_as_classes():
+    table = render_markdown("| a | b |\n|:-:|--:|\n| 1 | 2 |")
+    math = render_markdown(r"$\style{color:red}{x}$ and $\class{big}{y}$")
+
+    assert "style=" not in table + math
+    assert '<th class="align-center">a</th>' in table and '<td class="align-right">2</td>' in table
+    assert "<mi>x</mi>" in math and "big" not in math

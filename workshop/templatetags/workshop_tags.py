@@ -1,15 +1,16 @@
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from workshop import mail, policy
 from workshop.markdown import render_markdown
-from workshop.phases import format_moment, zone_label
+from workshop.phases import dated_html, format_moment, zone_label
 
 register = template.Library()
-
-
 
 
 @register.filter
@@ -47,6 +48,12 @@ def timestamp(context, when):
 
 
 @register.filter
+def dated(text):
+    """A refusal or notice; one naming a moment shows it in the viewer's time too."""
+    return dated_html(text)
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
 
@@ -73,3 +80,22 @@ def key_abbreviation(key: str) -> str:
 def moment(when, zone_name: str) -> str:
     """A moment as text (mails): "Fri 5 Feb 2027, 23:59 AoE"."""
     return format_moment(when, zone_name)
+
+
+@register.simple_tag
+def absolute_url(name: str, *args) -> str:
+    """A page's address for a mail: its path at SITE_URL (`workshop.mail.absolute_url`)."""
+    return mail.absolute_url(reverse(name, args=args))
+
+
+@register.simple_tag
+def paper_deadline(submission, workshop) -> dict:
+    """What a receipt says about the paper deadline: `when` (its extension, if
+    the paper has one) and `refusal`, why its authors can no longer change
+    (or, withdrawn, revive) it, or None while they can."""
+    now, author = timezone.now(), submission.created_by
+    if submission.withdrawn_at is not None:
+        refusal = policy.revive_refusal(author, submission, workshop, now=now)
+    else:
+        refusal = policy.edit_refusal(author, submission, workshop, now=now)
+    return {"when": policy.paper_deadline_for(workshop, submission), "refusal": refusal}
