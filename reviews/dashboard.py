@@ -38,6 +38,9 @@ class Dashboard:
     reviews_assigned: int
     completion: object
     merit: object | None
+    # Reviews not submitted on papers whose decision is released: reviewing them is over, so no
+    # reminder counts them (the table lists them, marked).
+    unfinished_closed: int = 0
 
 
 def dashboard(*, user) -> Dashboard:
@@ -88,4 +91,5 @@ def dashboard(*, user) -> Dashboard:
         released=sum(1 for r in managed if r.released), conflicted=len(rows) - len(managed),
         members=sorted(members.values(), key=lambda m: (-m.late, m.member.full_name)),
         reviews_done=done, reviews_assigned=assigned, completion=completion, merit=merit,
+        unfinished_closed=sum(len(r.reviewers) - r.reviews_done for r in managed if r.released and not r.withdrawn),
     )

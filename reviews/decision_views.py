@@ -3,7 +3,7 @@ actions, release, reminders, mail templates, and the progress of mail batches.""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,17 +11,31 @@ from django.views.decorators.http import require_POST
 from reviews import services
 from reviews.dashboard import dashboard
 from reviews.forms import BulkForm, ComposeForm, MailTemplateFormSet, OutcomeFormSet
-from reviews.paper_table import paper_numbers, paper_rows, score_fields, search, sorted_rows
+from reviews.paper_table import (
+    COLUMN_LABELS,
+    OPTIONAL_COLUMNS,
+    SORTABLE,
+    high_first,
+    paper_numbers,
+    paper_rows,
+    score_fields,
+    search,
+    search_vocabulary,
+    shown_columns,
+    sorted_rows,
+)
 from reviews.search import SearchError, parse
+from reviews.services import decisions as decision_services
 from submissions import services as submission_services
+from submissions.batch_progress import batch_progress_or_404
 from submissions.models import Outcome, Submission
-from submissions.selectors import with_related
-from workshop import mailtext, policy
+from submissions.selectors import papers_tagged, with_related
+from workshop import mailtext, paper_lists, policy
 from workshop.charts import score_dots
 from workshop.csvio import csv_response
 from workshop.errors import Refused
 from workshop.http import int_or_none, require
-from workshop.models import MailBatch, MailStatus, MailTemplate
+from workshop.models import MailTemplate
 from workshop.selectors import workshop_current
 
 PAGE_ROWS = 100  # a page renders in well under the 300 ms target; search and sort cover every row
@@ -34,64 +48,102 @@ def chair_dashboard(request):
                                                                 by=request.user).count()})
 
 
-def _searched(request, fields):
-    """The rows the query picks, sorted as asked, and the query's error if any."""
+def _searched(request, fields, outcomes: list | None):
+    """(rows the query picks, sorted as asked; the query's error or None; the sort column; whether
+    descending; the parsed query or None). A `sort:` in the query wins over the column links."""
     rows = paper_rows(user=request.user, fields=fields)
-    error = None
+    error = query = None
+    column = request.GET.get("sort") or "number"
+    descending = request.GET.get("dir") == "desc"
     try:
-        rows = search(rows, parse(request.GET.get("q", ""), score_keys=[f.key for f in fields]))
+        query = parse(request.GET.get("q", ""), **search_vocabulary(fields, outcomes))
+        rows = search(rows, query)
     except SearchError as problem:
         error, rows = problem, []
-    column = request.GET.get("sort") or "number"
-    rows = sorted_rows(rows, column, descending=request.GET.get("dir") == "desc", fields=fields)
-    return rows, error, column
+    if query is not None and query.directives.sort is not None:
+        column, descending = query.directives.sort
+    rows = sorted_rows(rows, column, descending=descending, fields=fields)
+    return rows, error, column, descending, query
 
 
 @require(policy.can_view_paper_table)
 def paper_table(request):
-    fields = score_fields()
-    rows, error, column = _searched(request, fields)
+    fields, outcomes = score_fields(), list(Outcome.objects.all())
+    rows, error, column, descending, query = _searched(request, fields, outcomes)
     page = Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
+    shown = shown_columns(query, fields)
+    paper_list = paper_lists.remember(request.session, numbers=[r.number for r in rows if r.managed],
+                                      label=request.GET.get("q", "") or "all papers",
+                                      url=request.get_full_path())
     primary = fields[0] if fields else None
     scale = [float(v) for v, _ in primary.options] if primary else [1.0]
     for row in page:
         if row.managed and primary:
             row.dots = score_dots(row.scores[primary.key].values, low=min(scale), high=max(scale))
     return render(request, "reviews/paper_table.html", {
-        "page": page, "total": len(rows), "fields": fields, "primary": primary, "error": error,
-        "query": request.GET.get("q", ""), "sort": column, "dir": request.GET.get("dir", ""),
-        "outcomes": Outcome.objects.all(), "bulk": BulkForm(), "here": request.get_full_path(),
-        "sort_links": _sort_links(request, fields, column),
+        "page": page, "total": len(rows), "fields": [f for f in fields if f.key in shown], "primary": primary,
+        "error": error, "query": request.GET.get("q", ""), "sort": column, "dir": "desc" if descending else "",
+        "bulk": BulkForm(outcomes=outcomes), "here": request.get_full_path(), "shown": shown, "list_key": paper_list,
+        "sort_links": _sort_links(request, fields, column, descending),
+        "column_links": _column_links(request, shown, fields),
     })
 
 
-def _sort_links(request, fields, current) -> dict[str, str]:
+def _sort_links(request, fields, current, descending) -> dict[str, str]:
+    """A column's link sorts by it; numbers sort high first, a second click turns the order round."""
     links = {}
-    for column in ["number", "title", "status", "reviews", "mean", "min", "max", "spread", "weighted",
-                   "decision", *[f.key for f in fields]]:
+    for column in [*SORTABLE, *[f.key for f in fields]]:
         query = QueryDict(mutable=True)
         query.update({k: v for k, v in request.GET.items() if k not in ("sort", "dir", "page")})
         query["sort"] = column
-        if column == current and request.GET.get("dir") != "desc":
+        first_desc = high_first(column, fields)
+        if column == current:
+            query["dir"] = "" if descending else "desc"
+        elif first_desc:
             query["dir"] = "desc"
+        if not query.get("dir"):
+            query.pop("dir", None)
         links[column] = "?" + query.urlencode()
+    return links
+
+
+def _column_links(request, shown: set[str], fields) -> list[tuple[str, bool, str]]:
+    """(label, shown, the link that toggles it) for the table's column switches: they edit the
+    query's show:/hide:, so the choice is in the URL and in what the chair can type."""
+    text = request.GET.get("q", "")
+    labels = {**COLUMN_LABELS, **{f.key: f.label for f in fields}}
+    links = []
+    for column in [c for c in OPTIONAL_COLUMNS if c != "scores"] + [f.key for f in fields]:
+        words = [w for w in text.split() if w.lower() not in (f"show:{column}", f"hide:{column}")]
+        words.append(f"{'hide' if column in shown else 'show'}:{column}")
+        query = request.GET.copy()
+        query["q"] = " ".join(words)
+        query.pop("page", None)
+        links.append((labels[column], column in shown, "?" + query.urlencode()))
     return links
 
 
 def _selected(request) -> list[Submission]:
     numbers = [n for n in (int_or_none(v) for v in request.POST.getlist("papers")) if n]
-    papers = list(with_related(Submission.objects.filter(pk__in=numbers)).order_by("pk"))
+    papers = list(with_related(Submission.objects.filter(pk__in=numbers).select_related(
+        "outcome", "released_outcome")).order_by("pk"))
     return [p for p in papers if policy.can_decide(request.user, p)]
 
 
-def _back(request):
+def _next(request) -> str:
     target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/chair/papers/") else reverse("paper_table"))
+    return target if target.startswith("/chair/papers/") else reverse("paper_table")
+
+
+def _back(request):
+    return redirect(_next(request))
 
 
 @require_POST
 @require(policy.can_view_paper_table)
 def paper_table_bulk(request):
+    """A bulk action is shown first (what changes, which papers' authors were told a decision)
+    and applied only when the chair confirms; changing released decisions needs its own tick."""
     form = BulkForm(request.POST)
     papers = _selected(request)
     if not papers:
@@ -101,24 +153,41 @@ def paper_table_bulk(request):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return _back(request)
     action, data = form.cleaned_data["action"], form.cleaned_data
+    if action == "mail":
+        return redirect(reverse("compose") + "?papers=" + ",".join(str(p.pk) for p in papers))
+    if request.POST.get("confirm") != "yes":
+        return _bulk_confirm(request, form, papers)
     try:
         if action == "decide":
-            changed = submission_services.decisions_record(submissions=papers, outcome=data["outcome"],
-                                                           by=request.user, note=data["note"])
-            label = data["outcome"].name if data["outcome"] else "no decision"
+            changed = submission_services.decisions_record(
+                submissions=papers, outcome=data["decision"], by=request.user, note=data["note"],
+                change_released=request.POST.get("change_released") == "yes")
+            label = data["decision"].name if data["decision"] else "no decision"
             messages.success(request, f"{changed} of {len(papers)} papers now have the decision “{label}”. "
-                                      "Authors see nothing until you release decisions.")
-        elif action in ("tag", "untag"):
-            tag = data["tag"].lower()
-            submission_services.tags_change(submissions=papers, add=[tag] if action == "tag" else [],
-                                            remove=[tag] if action == "untag" else [], by=request.user)
-            messages.success(request, f"#{tag} {'added to' if action == 'tag' else 'removed from'} "
-                                      f"{len(papers)} paper{'s' if len(papers) > 1 else ''}.")
+                                      "Authors are told only when you release decisions.")
         else:
-            return redirect(reverse("compose") + "?papers=" + ",".join(str(p.pk) for p in papers))
+            tag = data["tag"].lower()
+            changed = submission_services.tags_change(submissions=papers, add=[tag] if action == "tag" else [],
+                                                      remove=[tag] if action == "untag" else [], by=request.user)
+            messages.success(request, f"#{tag} {'added to' if action == 'tag' else 'removed from'} "
+                                      f"{changed} paper{'' if changed == 1 else 's'}.")
     except Refused as refused:
         messages.error(request, refused.message)
     return _back(request)
+
+
+def _bulk_confirm(request, form, papers):
+    data = form.cleaned_data
+    context = {"form": form, "papers": papers, "action": data["action"], "next": _next(request)}
+    if data["action"] == "decide":
+        plan = decision_services.decisions_plan(submissions=papers, outcome=data["decision"])
+        context.update(plan=plan, decision=data["decision"], changing=[p for p in plan if p.changes],
+                       released=[p for p in plan if p.released])
+    else:
+        tag = data["tag"].lower()
+        having = papers_tagged(numbers=[p.pk for p in papers], tag=tag)
+        context.update(tag=tag, affected=[p for p in papers if (p.pk in having) == (data["action"] == "untag")])
+    return render(request, "reviews/bulk_confirm.html", context)
 
 
 @require(policy.can_release_decisions)
@@ -139,16 +208,27 @@ def release(request):
     return render(request, "reviews/release.html", {"plan": plan})
 
 
-@require(policy.is_chair)
+LETTERS_PER_PAGE = 25
+
+
+@require(policy.can_release_decisions)
+def release_letters(request):
+    """Every letter the next release sends, a page at a time, exactly as it will be sent."""
+    plan = services.release_plan(by=request.user)
+    page = Paginator(range(plan.mails), LETTERS_PER_PAGE).get_page(request.GET.get("page"))
+    letters = decision_services.release_letters(by=request.user, start=page.start_index() - 1 if plan.mails else 0,
+                                       count=LETTERS_PER_PAGE)
+    return render(request, "reviews/release_letters.html", {"plan": plan, "page": page, "letters": letters})
+
+
+@require(policy.is_proceedings_team)  # chairs and organizers start batches; the selector decides which
 def mail_batch(request, public_id):
-    batch = MailBatch.objects.filter(public_id=public_id, created_by=request.user).first()
-    if batch is None:
-        raise Http404("No such batch")
-    mails = list(batch.mails.order_by("id").values("recipient", "status", "last_error", "paper_number"))
-    counts = {status: sum(1 for m in mails if m["status"] == status) for status in MailStatus.values}
-    context = {"batch": batch, "counts": counts, "total": len(mails),
-               "failed": [m for m in mails if m["status"] == MailStatus.FAILED],
-               "finished": counts[MailStatus.QUEUED] == 0}
+    progress = batch_progress_or_404(user=request.user, public_id=public_id)
+    context = {"batch": progress.batch, "counts": progress.counts, "total": progress.total,
+               "failed": progress.failed, "finished": progress.finished, "by_paper": progress.by_paper,
+               "outbox_link": policy.can_view_outbox(request.user), "label": progress.label,
+               "layout": "workshop/chair_base.html" if policy.is_chair(request.user)
+               else "submissions/proceedings/base.html"}
     template = "reviews/partials/batch_progress.html" if request.htmx else "reviews/mail_batch.html"
     return render(request, template, context)
 
@@ -224,7 +304,7 @@ def chair_submissions(request):
     fields = score_fields()
     error = None
     try:
-        query = parse(request.GET.get("q", ""), score_keys=[f.key for f in fields])
+        query = parse(request.GET.get("q", ""), **search_vocabulary(fields))
         numbers = paper_numbers(user=request.user, query=query, fields=fields)
     except SearchError as problem:
         error, numbers = problem, []
@@ -238,7 +318,7 @@ def chair_submissions(request):
 @require(policy.can_view_paper_table)
 def chair_submissions_csv(request):
     fields = score_fields()
-    rows, _error, _ = _searched(request, fields)
+    rows, *_ = _searched(request, fields, None)
 
     def line(row):
         if not row.managed:

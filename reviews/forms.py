@@ -248,18 +248,33 @@ class ComposeForm(SingleLineFields, forms.Form):
 
 
 class BulkForm(forms.Form):
-    action = forms.ChoiceField(choices=[("decide", "Decide"), ("tag", "Add tag"), ("untag", "Remove tag"),
-                                        ("mail", "Write to the authors")])
-    outcome = forms.ModelChoiceField(queryset=Outcome.objects.all(), required=False,
-                                     empty_label="No decision (clear it)")
+    """The paper table's bulk actions. Nothing is chosen by default: an action and (to decide) a
+    decision must be picked, and clearing decisions is a choice of its own."""
+
+    CLEAR = "clear"
+    action = forms.ChoiceField(choices=[("", "Choose an action…"), ("decide", "Decide"), ("tag", "Add tag"),
+                                        ("untag", "Remove tag"), ("mail", "Write to the authors")],
+                               error_messages={"required": "Choose an action to apply to the selected papers."})
+    outcome = forms.ChoiceField(required=False)
     note = forms.CharField(max_length=1000, required=False)
     tag = forms.SlugField(max_length=40, required=False, error_messages={
         "invalid": "A tag is one word: letters, digits, - and _."})
+
+    def __init__(self, *args, outcomes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = {str(o.pk): o for o in (Outcome.objects.all() if outcomes is None else outcomes)}
+        self.fields["outcome"].choices = [("", "Choose a decision…"),
+                                          *[(pk, o.name) for pk, o in self.outcomes.items()],
+                                          (self.CLEAR, "Clear the decision")]
 
     def clean(self):
         data = super().clean()
         if data.get("action") in ("tag", "untag") and not data.get("tag"):
             self.add_error("tag", "Give the tag, e.g. discuss.")
+        if data.get("action") == "decide":
+            if not data.get("outcome"):
+                self.add_error("outcome", "Choose the decision to give, or “Clear the decision”.")
+            data["decision"] = self.outcomes.get(data.get("outcome"))  # None: clear it
         return data
 
 

@@ -91,13 +91,18 @@ class PaperRow:
     reviewers: list[User] = field(default_factory=list)
     reviews_done: int = 0
     scores: LazyScores | dict = field(default_factory=dict)
-    outcome: Outcome | None = None
-    released: bool = False
+    outcome: Outcome | None = None  # the chairs' current decision
+    released: bool = False  # some decision was released to the authors
+    told: Outcome | None = None  # what the last release told them
     tags: list[str] = field(default_factory=list)
     pages: int | None = None
     pdf_flags: list[str] = field(default_factory=list)  # what the PDF checks could not establish (texts)
     sha256: str = ""
     abstract: str = ""
+
+    @property
+    def missing_reviews(self) -> int:
+        return len(self.reviewers) - self.reviews_done
 
     def stat(self, key: str, name: str) -> float | None:
         scores = self.scores.get(key)
@@ -158,7 +163,8 @@ def _rows(user, fields: list[ReviewField], *, numbers: Collection[int] | None, p
     papers = Submission.objects.order_by("pk")
     if numbers is not None:
         papers = papers.filter(pk__in=numbers)
-    papers = list(papers.values("pk", "title", "withdrawn_at", "outcome_id", "decision_released_at",
+    papers = list(papers.values("pk", "title", "withdrawn_at", "outcome_id", "released_outcome_id",
+                                "decision_released_at",
                                 *(["abstract"] if "abstract" in parts else [])))
     by_paper = _related(hidden, numbers=numbers, parts=parts)
     outcomes = Outcome.objects.in_bulk()
@@ -168,7 +174,7 @@ def _rows(user, fields: list[ReviewField], *, numbers: Collection[int] | None, p
         if number in hidden:
             rows.append(PaperRow(number=number, title=paper["title"], managed=False))
             continue
-        rows.append(_row(paper, by_paper[number], outcomes.get(paper["outcome_id"]), fields))
+        rows.append(_row(paper, by_paper[number], outcomes, fields))
     return rows
 
 
@@ -238,8 +244,10 @@ class _ValuesOf:
         return tuple(scores.values) if scores is not None else default
 
 
-def _row(paper: dict, related: dict, outcome: Outcome | None, fields: list[ReviewField]) -> PaperRow:
+def _row(paper: dict, related: dict, outcomes: dict[int, Outcome], fields: list[ReviewField]) -> PaperRow:
     number = paper["pk"]
+    outcome = outcomes.get(paper["outcome_id"])
+    released = paper["decision_released_at"] is not None
     pdf = related["pdf"][0] if related["pdf"] else None
     scores = LazyScores(related["reviews"], [f.key for f in fields])
     withdrawn = paper["withdrawn_at"] is not None
@@ -250,7 +258,8 @@ def _row(paper: dict, related: dict, outcome: Outcome | None, fields: list[Revie
         number=number, title=paper["title"], managed=True, status=str(status), withdrawn=withdrawn,
         topics=sorted(related["topics"]), terms=terms, authors=related["authors"], reviewers=related["reviewers"],
         reviews_done=len(related["reviews"]), scores=scores, outcome=outcome,
-        released=paper["decision_released_at"] is not None, tags=sorted(related["tags"]),
+        released=released, told=outcomes.get(paper["released_outcome_id"]) if released else None,
+        tags=sorted(related["tags"]),
         pages=pdf["page_count"] if pdf else None, sha256=pdf["sha256"] if pdf else "",
         pdf_flags=[CHAIR_FLAGS.get(flag, flag) for flag in pdf["chair_flags"]] if pdf else [],
         abstract=paper.get("abstract", ""),
@@ -261,6 +270,42 @@ def search(rows: list[PaperRow], query: Query | None) -> list[PaperRow]:
     if query is None or query.is_empty:
         return rows
     return [row for row in rows if matches(query, row.facts)]
+
+
+# What the table's search may name: `sort:` any of these (and a score field), `show:`/`hide:` the
+# optional columns (and a score field, or "scores" for all of them).
+SORTABLE = ("number", "title", "status", "reviews", "mean", "min", "max", "spread", "weighted", "decision")
+NUMERIC = frozenset({"reviews", "mean", "min", "max", "spread", "weighted"})  # and score fields: high first
+OPTIONAL_COLUMNS = ("topics", "reviews", "scores", "mean", "range", "spread", "weighted", "dots", "decision")
+HIDDEN_BY_DEFAULT = frozenset({"topics", "range", "weighted"})  # one line a paper, the decision in view
+COLUMN_LABELS = {"topics": "Topics", "reviews": "Reviews", "mean": "Mean", "range": "Range", "spread": "Spread",
+                 "weighted": "Weighted", "dots": "Score dots", "decision": "Decision"}
+
+
+def search_vocabulary(fields: list[ReviewField], outcomes: list[Outcome] | None = None) -> dict:
+    """The keyword arguments `search.parse` needs for the paper table and the lists that share its search.
+    Without `outcomes`, they are read from the database only if the query names one."""
+    keys = [f.key for f in fields]
+    named = Outcome.objects.values_list("name", "category") if outcomes is None else [
+        (o.name, o.category) for o in outcomes]
+    return {"score_keys": keys, "outcomes": named,
+            "columns": [*OPTIONAL_COLUMNS, *keys], "sortable": [*SORTABLE, *keys]}
+
+
+def shown_columns(query: Query | None, fields: list[ReviewField]) -> set[str]:
+    """The optional columns and score fields the table shows for `query`'s show:/hide:."""
+    keys = {f.key for f in fields}
+    shown = (set(OPTIONAL_COLUMNS) - HIDDEN_BY_DEFAULT) | keys
+    if query is not None:
+        for column in query.directives.show:
+            shown |= keys if column == "scores" else {column}
+        for column in query.directives.hide:
+            shown -= keys if column == "scores" else {column}
+    return shown
+
+
+def high_first(column: str, fields: list[ReviewField]) -> bool:
+    return column in NUMERIC or any(f.key == column for f in fields)
 
 
 # Columns a table can sort by: key -> value of a row (None sorts last).

@@ -13,7 +13,7 @@ import difflib
 import operator
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -30,8 +30,12 @@ KEYWORDS = {"ti": "title", "title": "title", "ab": "abstract", "abstract": "abst
 EXAMPLES = {"title": "poisoning", "abstract": "poisoning", "author": "smith", "topic": "poisoning",
             "threat": "goal=integrity", "reviewer": "alice", "decision": "accept", "status": "complete",
             "tag": "urgent"}
-DECISIONS = {"accept": "accept", "accepted": "accept", "yes": "accept", "reject": "reject",
-             "rejected": "reject", "no": "reject", "none": None, "undecided": None}
+# `dec:` words with a fixed meaning (HotCRP's); any other value names outcomes.
+DECISION_WORDS = {"any": ("any", ()), "none": ("none", ()), "?": ("none", ()), "undecided": ("none", ()),
+                  "unknown": ("none", ()), "yes": ("category", ("accept",)), "no": ("category", ("reject",)),
+                  "accept": ("category", ("accept",)), "accepted": ("category", ("accept",)),
+                  "reject": ("category", ("reject",)), "rejected": ("category", ("reject",))}
+DIRECTIVES = ("show", "hide", "sort")
 COMPARISONS = {"=": operator.eq, "==": operator.eq, "<": operator.lt, ">": operator.gt,
                "<=": operator.le, ">=": operator.ge}
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?"
@@ -147,16 +151,40 @@ class Score:
 
 @dataclass(frozen=True)
 class Decision:
-    category: str | None  # "accept", "reject" or None (undecided)
+    """HotCRP's `dec:`: `kind` is "any" (a decision), "none" (no decision), "category" (the
+    accept or reject class: `values` holds it) or "names" (these outcomes, folded)."""
+
+    kind: str
+    values: frozenset[str] = frozenset()
 
     def test(self, paper: PaperFacts) -> bool:
-        return paper.decision_known and paper.decision == self.category
+        if not paper.decision_known:
+            return False
+        if self.kind == "none":
+            return paper.decision is None
+        if paper.decision is None:
+            return False
+        if self.kind == "any":
+            return True
+        if self.kind == "category":
+            return paper.decision in self.values
+        return fold(paper.outcome) in self.values
+
+
+@dataclass(frozen=True)
+class Directives:
+    """How to show the result (HotCRP's `show:`, `hide:`, `sort:`): not a condition on papers."""
+
+    show: tuple[str, ...] = ()
+    hide: tuple[str, ...] = ()
+    sort: tuple[str, bool] | None = None  # (column, descending)
 
 
 @dataclass(frozen=True)
 class Query:
     text: str
     root: object | None  # None: the blank query, which matches every paper
+    directives: Directives = Directives()
 
     @property
     def is_empty(self) -> bool:
@@ -191,17 +219,58 @@ def facts_read(query: Query) -> frozenset[str]:
         elif isinstance(node, Score):
             read.add("scores")
         elif isinstance(node, Decision):
-            read.update(("decision", "decision_known"))
+            read.update(("decision", "decision_known", "outcome"))
         else:  # a node this function does not know yet: everything, to be safe
             return frozenset(PaperFacts.__dataclass_fields__)
     return frozenset(read)
 
 
-def parse(text: str, *, score_keys: Sequence[str] = ()) -> Query:
+def parse(text: str, *, score_keys: Sequence[str] = (), outcomes: Iterable[tuple[str, str]] = (),
+          columns: Sequence[str] = (), sortable: Sequence[str] = ()) -> Query:
+    """`outcomes` are (name, category) pairs `dec:` may name (read only if it does); `columns` what
+    `show:` and `hide:` may name, `sortable` what `sort:` may."""
     if len(text) > MAX_LENGTH:
         raise SearchError(f"the query is too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH)
     tokens = _lex(text)
-    return Query(text, _Parser(text, tokens, tuple(score_keys)).parse() if tokens else None)
+    tokens, directives = _directives(tokens, columns=tuple(columns), sortable=tuple(sortable))
+    root = _Parser(text, tokens, tuple(score_keys), outcomes).parse() if tokens else None
+    return Query(text, root, directives)
+
+
+def _directives(tokens, *, columns, sortable) -> tuple[list, Directives]:
+    """Take `show:`, `hide:` and `sort:` out of the tokens (they may stand anywhere, never negated)."""
+    kept, show, hide, sort = [], [], [], None
+    for index, token in enumerate(tokens):
+        if token.kind != "TERM" or token.keyword is None or token.keyword.lower() not in DIRECTIVES:
+            kept.append(token)
+            continue
+        keyword = token.keyword.lower()
+        if index and tokens[index - 1].kind == "NOT":
+            raise SearchError(f"`{keyword}:` cannot be negated; use `hide:` or `show:`", tokens[index - 1].pos)
+        value = token.value.strip()
+        descending = keyword == "sort" and value.startswith("-")
+        column = _column(value.removeprefix("-") if keyword == "sort" else value, token,
+                         sortable if keyword == "sort" else columns)
+        if keyword == "sort":
+            sort = (column, descending)
+        else:
+            (show if keyword == "show" else hide).append(column)
+    return kept, Directives(tuple(show), tuple(hide), sort)
+
+
+def _column(value: str, token, columns: tuple[str, ...]) -> str:
+    typed = value.lower()
+    if not typed:
+        example = columns[0] if columns else "title"
+        raise SearchError(f"`{token.keyword}:` needs a column, e.g. `{token.keyword}:{example}`", token.pos)
+    exact = [c for c in columns if c.lower() == typed]
+    found = exact or [c for c in columns if c.lower().startswith(typed) or _abbreviates(typed, c)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise SearchError(f"ambiguous column `{value}` — it could be " + _either([f"`{c}`" for c in found]),
+                          token.value_pos)
+    raise SearchError(f"unknown column `{value}` — use " + _either([f"`{c}`" for c in columns]), token.value_pos)
 
 
 @dataclass(frozen=True)
@@ -236,8 +305,16 @@ def _lex(text: str) -> list[_Token]:
 
 
 class _Parser:
-    def __init__(self, text: str, tokens: list[_Token], score_keys: tuple[str, ...]):
+    def __init__(self, text: str, tokens: list[_Token], score_keys: tuple[str, ...], outcomes=()):
+        # `outcomes` is only read when a `dec:` names one: a caller may pass something lazy.
         self.text, self.tokens, self.score_keys, self.i = text, tokens, score_keys, 0
+        self._outcomes, self._outcomes_read = outcomes, None
+
+    @property
+    def outcomes(self) -> tuple[tuple[str, str], ...]:
+        if self._outcomes_read is None:
+            self._outcomes_read = tuple(self._outcomes)
+        return self._outcomes_read
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -340,9 +417,7 @@ class _Parser:
                 raise SearchError(f"`{self.typed(token)}` needs a label after `=`", token.pos)
             return Text(f"threat:{kinds[0]}", self.needle(token, label))
         if kind == "decision":
-            if fold(value) in DECISIONS:
-                return Decision(DECISIONS[fold(value)])
-            return Text("outcome", self.needle(token, value))
+            return self.decision(token, value)
         if kind == "status":
             statuses = [s for s in STATUSES if s.startswith(fold(value))]
             if len(statuses) != 1:
@@ -351,6 +426,25 @@ class _Parser:
         if kind == "tag":
             return Text("tag", self.needle(token, value.removeprefix("#")), whole=True)
         return Text(kind, self.needle(token, value))
+
+    def decision(self, token: _Token, value: str) -> Decision:
+        """HotCRP's words, else the outcomes named by their name or an unambiguous prefix of it (or of
+        one of its words: `dec:poster`); a value that names none is an error, never a substring."""
+        folded = fold(value)
+        if folded in DECISION_WORDS:
+            kind, values = DECISION_WORDS[folded]
+            return Decision(kind, frozenset(values))
+        names = [fold(name) for name, _category in self.outcomes]
+        found = [n for n in names if n == folded] or [
+            n for n in names if n.startswith(folded) or any(word.startswith(folded) for word in re.split(r"\W+", n))]
+        if len(found) == 1:
+            return Decision("names", frozenset(found))
+        shown = [name for name, _ in self.outcomes if fold(name) in found]
+        if found:
+            raise SearchError(f"ambiguous decision `{value}` — it could be " + _either([f"`{n}`" for n in shown]),
+                              token.value_pos)
+        choices = ["any", "none", "yes", "no", *[f"“{name}”" for name, _ in self.outcomes]]
+        raise SearchError(f"no decision `{value}` — use " + _either(choices), token.value_pos)
 
     def needle(self, token: _Token, value: str) -> str:
         folded = fold(value)

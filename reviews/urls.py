@@ -36,6 +36,7 @@ urlpatterns += [
     path("chair/submissions/", decision_views.chair_submissions, name="chair_submissions"),
     path("chair/submissions.csv", decision_views.chair_submissions_csv, name="chair_submissions_csv"),
     path("chair/decisions/release/", decision_views.release, name="release"),
+    path("chair/decisions/release/letters/", decision_views.release_letters, name="release_letters"),
     path("chair/mail/compose/", decision_views.compose, name="compose"),
     path("chair/mail/<uuid:public_id>/", decision_views.mail_batch, name="mail_batch"),
     path("chair/reminders/", decision_views.reminders, name="reminders"),

@@ -28,6 +28,7 @@ from submissions.models import ProceedingsBuild, Submission
 from submissions.selectors import CameraStatus, manages_proceedings
 from workshop import policy
 from workshop.models import VocabularyKind
+from workshop.selectors import workshop_current
 
 
 @dataclass
@@ -42,6 +43,18 @@ class AcceptedPaper:
     session: str
     pages: tuple[int, int] | None = None  # in the published (or given) build
     file_name: str = ""
+    # False: the authors have not confirmed the printed authors; `authors` is then empty where
+    # the submission's may not be printed (`printed_authors`), and UNCONFIRMED_AUTHORS shows instead
+    authors_confirmed: bool = True
+    pdf_sha256: str = ""  # of the final PDF the build printed ("" in snapshots from before drafts)
+
+    @property
+    def byline(self) -> str:
+        return ", ".join(a.get("name", "") for a in self.authors) or (
+            "" if self.authors_confirmed else UNCONFIRMED_AUTHORS)
+
+
+UNCONFIRMED_AUTHORS = "[authors not confirmed]"
 
 
 @dataclass(frozen=True)
@@ -68,10 +81,24 @@ def build_ranges(build: ProceedingsBuild | None) -> dict[int, tuple[int, int]]:
     return {n: tuple(r) for n, r in zip(build.papers, build.ranges, strict=False)} if build and build.ranges else {}
 
 
+def printed_authors(status: CameraStatus, submission: Submission, workshop) -> tuple[list[dict], bool]:
+    """(the authors as the volume prints them, whether the authors confirmed them). Until
+    they confirm, the submission's authors stand in only where the policy lets the volume
+    print them (`policy.volume_prints_unconfirmed_authors`); otherwise nobody."""
+    camera = status.camera
+    if camera.metadata_confirmed_at is not None:
+        return camera.authors, True
+    if not policy.volume_prints_unconfirmed_authors(workshop):
+        return [], False
+    return camera.authors or [{"name": a.name, "affiliation": a.affiliation, "orcid": a.orcid}
+                              for a in submission.authors.all()], False
+
+
 def accepted_papers(statuses: list[CameraStatus], build: ProceedingsBuild | None = None, *,
-                    ranges: dict[int, tuple[int, int]] | None = None) -> list[AcceptedPaper]:
+                    ranges: dict[int, tuple[int, int]] | None = None, workshop=None) -> list[AcceptedPaper]:
     """Today's data of the papers of `statuses`, with their pages in `build` (or `ranges`)."""
     ranges = build_ranges(build) if ranges is None else ranges
+    workshop = workshop or workshop_current()
     papers = []
     submissions = {s.pk: s for s in Submission.objects.filter(pk__in=[st.submission.pk for st in statuses])
                    .prefetch_related("topics", "threat_terms", "authors")}
@@ -80,14 +107,14 @@ def accepted_papers(statuses: list[CameraStatus], build: ProceedingsBuild | None
         threat: dict[str, list[str]] = {}
         for term in sorted(paper.threat_terms.all(), key=lambda t: (t.kind, t.position)):
             threat.setdefault(term.kind, []).append(term.label)
-        authors = camera.authors or [{"name": a.name, "affiliation": a.affiliation, "orcid": a.orcid}
-                                     for a in paper.authors.all()]
+        authors, confirmed = printed_authors(status, paper, workshop)
         pages = ranges.get(paper.pk)
         papers.append(AcceptedPaper(
             number=paper.pk, title=camera.title or paper.title, abstract=camera.abstract or paper.abstract,
             authors=authors, topics=[t.name for t in paper.topics.all()], threat=threat,
             code_url=paper.artifact_url, session=camera.session, pages=tuple(pages) if pages else None,
-            file_name=f"paper{index}.pdf"))
+            file_name=f"paper{index}.pdf", authors_confirmed=confirmed,
+            pdf_sha256=status.pdf.sha256 if status.pdf else ""))
     return papers
 
 
@@ -119,19 +146,34 @@ def program_of(build: ProceedingsBuild | None) -> ProgramSnapshot | None:
 def papers_table(papers: list[AcceptedPaper]) -> tuple[list[str], list[list]]:
     header = ["number", "title", "authors", "affiliations", "orcids", "topics", *VocabularyKind.values,
               "pages", "code_url", "session"]
-    rows = [[p.number, p.title, "; ".join(a["name"] for a in p.authors),
-             "; ".join(a.get("affiliation", "") for a in p.authors), "; ".join(a.get("orcid", "") for a in p.authors),
+    rows = [[p.number, p.title, "; ".join(a["name"] for a in p.authors) or p.byline,
+             _per_author(p.authors, "affiliation"), _per_author(p.authors, "orcid"),
              "; ".join(p.topics), *["; ".join(p.threat.get(kind, [])) for kind in VocabularyKind.values],
-             f"{p.pages[0]}-{p.pages[1]}" if p.pages else "", p.code_url, p.session] for p in papers]
+             page_range(p.pages), p.code_url, p.session] for p in papers]
     return header, rows
+
+
+def page_range(pages: tuple[int, int] | None) -> str:
+    """ "4-9", or "3" for a one-page paper, or "" without pages."""
+    if not pages:
+        return ""
+    return f"{pages[0]}-{pages[1]}" if pages[1] != pages[0] else str(pages[0])
+
+
+def _per_author(authors: list[dict], key: str) -> str:
+    """One place per author, in the authors' order ("; 0000-..." when only the second has one),
+    or nothing when no author has one: a lone "; " reads as a value."""
+    values = [a.get(key, "") or "" for a in authors]
+    return "; ".join(values) if any(values) else ""
 
 
 def papers_json(papers: list[AcceptedPaper], workshop, statistics: dict) -> str:
     return json.dumps({
         "workshop": {"name": workshop.name, "acronym": workshop.acronym, "year": workshop.year},
         "papers": [{"number": p.number, "title": p.title, "abstract": p.abstract, "authors": p.authors,
+                    "authors_confirmed": p.authors_confirmed,
                     "topics": p.topics, "threat_model": p.threat,
-                    "pages": f"{p.pages[0]}-{p.pages[1]}" if p.pages else None, "code_url": p.code_url,
+                    "pages": page_range(p.pages) or None, "code_url": p.code_url,
                     "session": p.session} for p in papers],
         "threat_model_statistics": statistics,
     }, indent=2, ensure_ascii=False)
@@ -222,7 +264,8 @@ def bibtex_paper(workshop, paper: AcceptedPaper) -> str:
              f"  booktitle = {{{_booktitle(workshop)}}},",
              f"  year      = {{{int(workshop.year)}}},"]
     if paper.pages:
-        lines.append(f"  pages     = {{{int(paper.pages[0])}--{int(paper.pages[1])}}},")
+        first, last = int(paper.pages[0]), int(paper.pages[1])
+        lines.append(f"  pages     = {{{first}--{last}}}," if last != first else f"  pages     = {{{first}}},")
     if paper.code_url:
         lines.append(f"  note      = {{Code: \\url{{{tex_url(paper.code_url)}}}}},")
     return "\n".join(lines) + "\n}\n"
@@ -240,13 +283,15 @@ def bibtex_volume(workshop, papers: list[AcceptedPaper], editors: list[str]) -> 
 
 
 def ceur_zip(workshop, papers: list[AcceptedPaper], editors: list[str], pdfs: dict[int, bytes], *,
-             dated: datetime) -> bytes:
-    """index.html in CEUR-WS's markup (its CEUR* classes) and one PDF per paper, named as in the index.
-    `dated` (when the volume was built) is the index's date and every entry's time, so the same
-    volume always zips to the same bytes."""
+             dated: datetime, homepage: str = "") -> bytes:
+    """index.html as CEUR-WS's volume template has it (its CEUR* classes inside the CEURTOC
+    table of contents, one <li id="paperN"> per paper, what CEUR's own tools parse) and one
+    PDF per paper, named as in the index. The volume's title links to `homepage`, the
+    workshop's own site (else this site). `dated` (when the volume was built) is the index's
+    date and every entry's time, so the same volume always zips to the same bytes."""
     index = render_to_string("submissions/proceedings/ceur_index.html",
                              {"workshop": workshop, "papers": papers, "editors": editors,
-                              "site_url": settings.SITE_URL, "today": dated})
+                              "homepage": homepage or settings.SITE_URL, "today": dated})
     stamp = max(dated.astimezone(UTC), _ZIP_EPOCH).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -280,7 +325,8 @@ def threat_statistics(*, user) -> dict:
     each threat-model dimension, over the papers `user` may see: a chair sees
     every paper they are not conflicted with, an organizer the accepted ones."""
     manager = manages_proceedings(user)
-    papers = Submission.objects.filter(withdrawn_at__isnull=True).select_related("outcome").prefetch_related(
+    papers = Submission.objects.filter(withdrawn_at__isnull=True).select_related(
+        "outcome", "released_outcome").prefetch_related(
         "topics", "threat_terms", "authors", "conflicts", "pdf_versions")
     counted = [p for p in papers if p.pdf_versions.all() and (
         policy.can_manage_submission(user, p) or (manager and policy.is_accepted(p)))]

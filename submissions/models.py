@@ -69,9 +69,13 @@ class Submission(models.Model):
     deadline_extension = models.DateTimeField(
         null=True, blank=True, help_text="A chair's per-paper extension of the paper deadline."
     )
-    # The decision (HotCRP keeps it on the paper): embargoed until a chair releases it.
+    # The decision (HotCRP keeps it on the paper): the chairs' current one, embargoed until a
+    # chair releases it. Authors see `released_outcome`, what the last release told them: a
+    # change reaches them only through the next release, with a letter saying it changed.
     outcome = models.ForeignKey(Outcome, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decision_released_at = models.DateTimeField(null=True, blank=True)
+    released_outcome = models.ForeignKey(Outcome, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+")
+    decision_released_at = models.DateTimeField(null=True, blank=True)  # when the last release was
 
     class Meta:
         ordering = ["id"]
@@ -301,12 +305,19 @@ class ProceedingsBuild(models.Model):
     # program shows the published build's, never today's data. None: built before
     # snapshots, or not finished.
     program = models.JSONField(null=True, blank=True)
+    # A draft is for proof-reading: "DRAFT" on every page and in its file name, placeholders
+    # for missing PDFs; it is never published and no export is made from it.
+    draft = models.BooleanField(default=False)
+    # What each paper still owed when this was built: {"12": ["the licence"], ...}
+    owed = models.JSONField(default=dict, blank=True)
+    # Why it was published although papers owed something or it no longer matched them.
+    publish_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"Proceedings build {self.pk} ({self.status})"
+        return f"Proceedings {'draft' if self.draft else 'build'} {self.pk} ({self.status})"
 
     @property
     def percent(self) -> int:

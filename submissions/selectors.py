@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from submissions.models import CameraReady, Conflict, ConflictSource, PdfKind, PdfVersion, Submission
+from submissions.models import CameraReady, Conflict, ConflictSource, PdfKind, PdfVersion, Submission, Tag
 from workshop import policy
 from workshop.models import OutgoingMail
 from workshop.phases import phase_at
@@ -32,9 +32,10 @@ def submissions_of_author(*, user) -> list[Submission]:
     ids = Submission.objects.filter(
         Q(created_by=user) | Q(authors__email__iexact=user.email)
     ).values("pk")
-    papers = list(with_related(Submission.objects.filter(pk__in=ids).select_related("outcome")).order_by("pk"))
-    for paper in papers:  # the decision only once released: before that, nothing differs
-        paper.shown_outcome = paper.outcome if policy.decision_released(paper) else None
+    papers = list(with_related(Submission.objects.filter(pk__in=ids).select_related("released_outcome"))
+                  .order_by("pk"))
+    for paper in papers:  # what the last release told them: before, and between releases, nothing differs
+        paper.shown_outcome = paper.released_outcome if policy.decision_released(paper) else None
     return papers
 
 
@@ -131,7 +132,8 @@ def manages_proceedings(user) -> bool:
 
 def camera_ready_paper_or_404(*, user, number: int) -> Submission:
     """An accepted paper, for its authors and the proceedings team; else the 404 of a missing paper."""
-    submission = Submission.objects.filter(pk=number).select_related("outcome").prefetch_related(
+    submission = Submission.objects.filter(pk=number).select_related(
+        "outcome", "released_outcome").prefetch_related(
         "authors", "conflicts").first()
     if submission is None or not policy.can_view_camera_ready(
             user, submission, manages_proceedings=manages_proceedings(user)):
@@ -174,8 +176,8 @@ class CameraStatus:
 def camera_ready_statuses(*, among=None) -> list[CameraStatus]:
     """Every accepted paper (or those of `among`, paper numbers) with what it
     still owes, in volume order."""
-    papers = Submission.objects.filter(outcome__category="accept", decision_released_at__isnull=False,
-                                       withdrawn_at__isnull=True).select_related("outcome", "camera_ready")
+    papers = Submission.objects.filter(released_outcome__category="accept", decision_released_at__isnull=False,
+                                       withdrawn_at__isnull=True).select_related("released_outcome", "camera_ready")
     if among is not None:
         papers = papers.filter(pk__in=among)
     papers = papers.prefetch_related("authors")
@@ -185,7 +187,7 @@ def camera_ready_statuses(*, among=None) -> list[CameraStatus]:
         latest[version.submission_id] = version
     statuses = [CameraStatus(submission=p, camera=getattr(p, "camera_ready", None) or _camera_new(p),
                              pdf=latest.get(p.pk)) for p in papers]
-    return sorted(statuses, key=volume_order)
+    return by_session(sorted(statuses, key=volume_order))
 
 
 def volume_order(status: CameraStatus):
@@ -193,3 +195,18 @@ def volume_order(status: CameraStatus):
     camera = status.camera
     return (camera.position is None, camera.position or 0, camera.session.casefold(),
             (camera.title or status.submission.title).casefold(), status.submission.pk)
+
+
+def by_session(statuses: list[CameraStatus]) -> list[CameraStatus]:
+    """Each session's papers together, sessions in the order they first come (papers without one
+    count as one more session): the volume is numbered in this order and the program shows
+    it by session, so page ranges run up on both."""
+    sessions: dict[str, list[CameraStatus]] = {}
+    for status in statuses:
+        sessions.setdefault(status.camera.session.strip().casefold(), []).append(status)
+    return [status for group in sessions.values() for status in group]
+
+
+def papers_tagged(*, numbers: list[int], tag: str) -> set[int]:
+    """Which of the papers `numbers` carry `tag` (the caller may see their tags)."""
+    return set(Tag.objects.filter(submission_id__in=numbers, name=tag).values_list("submission_id", flat=True))

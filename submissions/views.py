@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -20,11 +21,11 @@ from submissions.forms import (
     initial_for,
 )
 from submissions.uploads import upload_limited
-from workshop import policy
+from workshop import paper_lists, policy
 from workshop.errors import Refused
 from workshop.http import as_download, require
 from workshop.models import VocabularyKind
-from workshop.phases import upcoming_deadlines
+from workshop.phases import DatedText, dated_html, upcoming_deadlines
 from workshop.selectors import pc_members, workshop_current
 
 
@@ -92,6 +93,7 @@ def _detail_context(request, workshop, submission, upload_form=None):
     user = request.user
     return {
         "submission": submission,
+        "paper_list": paper_lists.neighbours(request.session, request.GET.get("ls"), submission.pk),
         "show_authors": policy.can_view_authors(user, submission, workshop=workshop),
         "edit_refusal": policy.edit_refusal(user, submission, workshop, now=now),
         "is_author": policy.is_author(user, submission),
@@ -105,7 +107,7 @@ def _detail_context(request, workshop, submission, upload_form=None):
         "upload_form": upload_form or PdfUploadForm(),
         "deadline": policy.paper_deadline_for(workshop, submission),
         "can_review": policy.can_review(user, submission),
-        "shown_outcome": submission.outcome if policy.can_view_decision(user, submission, workshop=workshop) else None,
+        "shown_outcome": policy.decision_shown(user, submission, workshop=workshop),
         "can_decide": policy.can_decide(user, submission),
         "decision_form": DecisionForm(initial={"outcome": submission.outcome_id}),
         "decision_log": selectors.decision_log(submission=submission) if policy.can_decide(user, submission) else [],
@@ -121,7 +123,7 @@ def submission_edit(request, number):
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
     refusal = policy.edit_refusal(request.user, submission, workshop, now=timezone.now())
     if refusal:
-        messages.error(request, refusal)
+        messages.error(request, dated_html(refusal))
         return redirect("submission_detail", number=submission.pk)
     initial, authors_initial = initial_for(submission)
     initial["token"] = "edit"  # noqa: S105 - edits are guarded by the version, not a token
@@ -204,7 +206,8 @@ def pdf_version_download(request, number, version_id):
                        filename=f"submission-{submission.pk}-{version.uploaded_at:%Y%m%d-%H%M%S}.pdf")
 
 
-def _author_action(request, number, service, success: str, *, confirm: str = ""):
+def _author_action(request, number, service, success, *, confirm: str = ""):
+    """`success`: the message, with {number}, or a function of the paper that writes it."""
     workshop = workshop_current()
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
     if confirm and request.POST.get("confirm") != "yes":
@@ -212,18 +215,30 @@ def _author_action(request, number, service, success: str, *, confirm: str = "")
         return redirect("submission_detail", number=submission.pk)
     try:
         service(submission=submission, by=request.user, workshop=workshop)
-        messages.success(request, success.format(number=submission.pk))
+        messages.success(request, success(submission) if callable(success) else success.format(number=submission.pk))
     except Refused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, dated_html(refused.message))
     return redirect("submission_detail", number=submission.pk)
 
 
 @require_POST
 @login_required
 def submission_withdraw(request, number):
-    return _author_action(request, number, services.submission_withdraw,
-                          "Paper #{number} is withdrawn. You can revive it until the deadline.",
+    return _author_action(request, number, services.submission_withdraw, partial(_withdrawn, request),
                           confirm="Nothing changed: tick the box to confirm that you want to withdraw the paper.")
+
+
+def _withdrawn(request, submission) -> str:
+    """Whether the withdrawal can still be undone, and until when."""
+    workshop = workshop_current()
+    refusal = policy.revive_refusal(request.user, submission, workshop, now=timezone.now())
+    if refusal:
+        return format_html("Paper #{} is withdrawn. {}", submission.pk, dated_html(refusal))
+    deadline = policy.paper_deadline_for(workshop, submission)
+    if deadline is None:
+        return f"Paper #{submission.pk} is withdrawn. You can revive it while submissions are open."
+    return format_html("Paper #{} is withdrawn. {}", submission.pk, dated_html(DatedText(
+        "You can revive it until the paper deadline, ", deadline, workshop.timezone, ".")))
 
 
 @require_POST
@@ -269,12 +284,13 @@ def decision_set(request, number):
     if form.is_valid():
         try:
             changed = services.decision_record(submission=submission, outcome=form.cleaned_data["outcome"],
-                                               by=request.user, note=form.cleaned_data["note"])
+                                               by=request.user, note=form.cleaned_data["note"],
+                                               change_released=request.POST.get("change_released") == "yes")
         except Refused as refused:
             messages.error(request, refused.message)
         else:
             if changed:
-                messages.success(request, "Decision saved. The authors see it only once you release decisions.")
+                messages.success(request, "Decision saved. The authors are told only when you release decisions.")
     else:
         messages.error(request, "Choose one of the outcomes.")
     return redirect("submission_detail", number=submission.pk)

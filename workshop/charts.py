@@ -53,7 +53,7 @@ class LineChart:
     title: str
     points: str  # "x,y x,y ..." for <polyline>
     target_y: float | None
-    labels: list[tuple[float, str]]  # (x, text) under the axis
+    labels: list[tuple[float, str, str]]  # (x, text, text-anchor) under the axis
     summary: str  # for screen readers
     width: int = 360
     height: int = 140
@@ -72,7 +72,10 @@ def cumulative(days: list[tuple[str, int]], *, title: str, target: int | None = 
         coords.append((360 - left, coords[0][1]))
     points = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     every = max(1, len(days) // 4)
-    labels = [(left + i * step, label) for i, (label, _) in enumerate(days) if i % every == 0]
+    shown = sorted({i for i in range(len(days)) if i % every == 0 and len(days) - 1 - i >= every / 2} | {len(days) - 1})
+    # The first label starts at the axis, the last ends at it, so neither runs out of the picture.
+    labels = [(left + i * step, days[i][0], "start" if i == 0 else "end" if i == len(days) - 1 else "middle")
+              for i in shown]
     target_y = chart_height - chart_height * target / top if target else None
     summary = f"{total} of {target} by {days[-1][0]}" if target and days else f"{total} in all"
     return LineChart(title=title, points=points, target_y=target_y, labels=labels, summary=summary)

@@ -86,6 +86,12 @@ MAIL_TEMPLATES = {
         "program committee one response, until {response_closes}:\n{link}\n\n{reviews}\n\nThe program "
         "chairs of {workshop}\n",
     ),
+    "decision-changed": (
+        "The decision on #{number} has changed: {outcome}",
+        "Dear {authors},\n\nThe decision on your paper #{number}, \"{title}\", has changed: it was "
+        "{old_outcome} and is now {outcome}. We are sorry for the confusion. The letter for the new decision "
+        "follows.\n\nYour paper: {link}\n\n{letter}\n",
+    ),
 }
 
 

@@ -3,7 +3,7 @@ from django.forms import modelformset_factory
 
 from workshop.models import RoleName, Topic, User, VocabularyTerm, Workshop
 from workshop.orcid import normalize_orcid
-from workshop.validators import SingleLineFields
+from workshop.validators import SingleLineFields, validate_plain_url
 
 
 class SignupForm(SingleLineFields, forms.Form):
@@ -52,10 +52,15 @@ class DateTimeLocalInput(forms.DateTimeInput):
 class WorkshopForm(SingleLineFields, forms.ModelForm):
     """Dates are entered in the workshop's own time zone (the view activates it)."""
 
+    homepage = forms.URLField(label=Workshop._meta.get_field("homepage").verbose_name.capitalize(), required=False,
+                              max_length=300, assume_scheme="https", validators=[validate_plain_url],
+                              help_text=Workshop._meta.get_field("homepage").help_text)
+
     class Meta:
         model = Workshop
         fields = [
-            "name", "acronym", "year", "venue", "event_dates", "cfp_text", "timezone", *Workshop.DEADLINE_FIELDS,
+            "name", "acronym", "year", "venue", "event_dates", "homepage", "cfp_text", "timezone",
+            *Workshop.DEADLINE_FIELDS,
             "phase_override", "anonymity", "page_limit", "unclear_page_limit", "max_pdf_mb",
             "min_topics", "max_topics", "abstract_word_limit", "statement_word_limit",
             "reviews_per_paper", "reviews_visible_to_pc", "reviewer_names_to_pc", "pc_sees_decisions",
@@ -76,7 +81,7 @@ class WorkshopForm(SingleLineFields, forms.ModelForm):
         }
 
     SECTIONS = [
-        ("The workshop", ["name", "acronym", "year", "venue", "event_dates", "cfp_text", "timezone"]),
+        ("The workshop", ["name", "acronym", "year", "venue", "event_dates", "homepage", "cfp_text", "timezone"]),
         ("Dates", [*Workshop.DEADLINE_FIELDS, "phase_override"]),
         ("Submissions", ["anonymity", "page_limit", "unclear_page_limit", "max_pdf_mb", "min_topics", "max_topics",
                          "abstract_word_limit", "statement_word_limit"]),

@@ -19,7 +19,7 @@ from django.db.models import F, Model
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from workshop.models import MailBatch, MailStatus, OutgoingMail
+from workshop.models import MailBatch, MailBatchKind, MailStatus, OutgoingMail
 from workshop.selectors import workshop_current
 from workshop.tasks import mail_send_task
 
@@ -46,8 +46,9 @@ def subject_prefix() -> str:
 
 
 @transaction.atomic
-def mail_batch_create(*, label: str, by) -> MailBatch:
-    return MailBatch.objects.create(label=label, created_by=by)
+def mail_batch_create(*, label: str, by, kind: str = MailBatchKind.CHAIRS) -> MailBatch:
+    """`kind` says who may watch it besides `by` (`policy.can_watch_mail_batch`)."""
+    return MailBatch.objects.create(label=label, created_by=by, kind=kind)
 
 
 def mail_render(template: str, context: dict) -> tuple[str, str]:

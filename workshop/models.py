@@ -104,6 +104,9 @@ class Workshop(models.Model):
                                help_text="Letters, digits and dashes: it names the downloads and BibTeX keys.")
     year = models.PositiveIntegerField()
     venue = models.CharField(max_length=200, blank=True)
+    homepage = models.URLField("workshop homepage", max_length=300, blank=True,
+                               help_text="The workshop's own web site, e.g. https://mlsec.example.org/2027/: the "
+                                         "CEUR-WS index links the volume's title to it.")
     event_dates = models.CharField("when the workshop takes place", max_length=100, blank=True,
                                    help_text="As printed on the proceedings cover, e.g. 18 May 2027.")
     cfp_text = models.TextField("call for papers (Markdown)", blank=True)
@@ -277,12 +280,20 @@ class MailTemplate(models.Model):
         return self.key
 
 
+class MailBatchKind(models.TextChoices):
+    """Who may start a batch, and so watch it (`policy.can_watch_mail_batch`)."""
+
+    CHAIRS = "chairs", "Sent by the chairs"  # releases, messages to authors, review reminders, the response period
+    CAMERA_READY = "camera_ready", "Camera-ready reminders"  # organizers and chairs without conflicts
+
+
 class MailBatch(models.Model):
     """Mails sent as one action (a release, reminders, a message to authors), so
-    the chair who sent them can watch them go out."""
+    whoever sent them can watch them go out."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=MailBatchKind.choices, default=MailBatchKind.CHAIRS)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

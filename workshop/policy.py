@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from django.db.models import Q
 
-from workshop.models import AnonymityMode, Phase, RoleName
-from workshop.phases import phase_at, response_window_open
+from workshop.models import AnonymityMode, MailBatchKind, Phase, RoleName
+from workshop.phases import DatedText, phase_at, response_window_open
 from workshop.selectors import role_names_of
 
 
@@ -140,14 +140,30 @@ def can_manage_submission(user, submission) -> bool:
     return is_chair(user) and not is_conflicted(user, submission)
 
 
-def _authors_closed(workshop, phase: Phase) -> str | None:
+def _authors_closed(workshop, phase: Phase, *, now, what: str) -> str | None:
     """Papers change only while the phase allows it, whatever the dates say
-    (a chair's override, released decisions)."""
+    (a chair's override, released decisions). `what` ends the sentence: what can no longer happen.
+    Past the paper deadline, that deadline (and since when) is the reason given: it holds for
+    every paper, decided or not."""
+    if phase in _AUTHOR_PHASES and not workshop.decisions_released:
+        return None
+    if workshop.phase_override:
+        if phase not in _AUTHOR_PHASES:
+            return f"The chairs hold the workshop in its “{phase.label}” phase; {what}."
+        return f"Decisions are released; {what}."  # held open by the chairs, yet decided
+    deadline = workshop.paper_deadline
+    if deadline is not None and now > deadline:
+        return _passed("The paper deadline", deadline, workshop, what=what)
     if workshop.decisions_released:
-        return "Decisions are released; the submission can no longer be changed."
-    if phase not in _AUTHOR_PHASES:
-        return f"The workshop is in its “{phase.label}” phase; submissions can no longer be changed."
-    return None
+        return f"Decisions are released; {what}."
+    return f"The workshop is in its “{phase.label}” phase; {what}."
+
+
+def _passed(label: str, deadline, workshop, *, what: str) -> str:
+    """Says when `label` passed, in the workshop's zone, and `what` that rules out."""
+    if deadline is None:
+        return f"{label} has passed; {what}."
+    return DatedText(f"{label} passed on ", deadline, workshop.timezone, f"; {what}.")
 
 
 _AUTHOR_PHASES = {Phase.SUBMISSION, Phase.BIDDING, Phase.REVIEWING}  # the last two only with an extension
@@ -161,19 +177,28 @@ def registration_refusal(user, workshop, *, now) -> str | None:
 
 
 def registration_closed(workshop, *, now) -> str | None:
-    """Why nobody may register a new paper now, or None while registration is open.
+    """Why nobody may register a new paper now, or None while registration is open:
+    said as registration (closed since when), never as a change to a paper.
     A chair's override wins over the dates: held in submission, registration is open."""
     phase = phase_at(workshop, now)
+    released = "Submissions are closed: decisions are released."
     if workshop.phase_override:
-        return _registration_closed_in(phase) or _authors_closed(workshop, phase)
-    if phase == Phase.SETUP or workshop.submission_opens is None or now < workshop.submission_opens:
-        return "Submissions are not open yet."
-    closed = _authors_closed(workshop, phase)
-    if closed:
-        return closed
+        if phase == Phase.SETUP:
+            return "Submissions are not open yet."
+        if phase != Phase.SUBMISSION:
+            return f"Submissions are closed: the chairs hold the workshop in its “{phase.label}” phase."
+        return released if workshop.decisions_released else None
+    opens = workshop.submission_opens
+    if opens is None or now < opens:
+        return DatedText("Submissions open on ", opens, workshop.timezone, ".") if opens else \
+            "Submissions are not open yet."
     closes = workshop.abstract_deadline or workshop.paper_deadline
     if closes is not None and now > closes:
-        return "The abstract registration deadline has passed; new papers can no longer be registered."
+        which = "abstract registration deadline" if workshop.abstract_deadline else "paper deadline"
+        return DatedText("Submissions closed on ", closes, workshop.timezone,
+                         f" (the {which}); new papers can no longer be registered.")
+    if workshop.decisions_released:
+        return released
     return _registration_closed_in(phase)
 
 
@@ -193,19 +218,22 @@ def paper_deadline_for(workshop, submission):
     return deadline
 
 
-def _deadline_refusal(workshop, submission, *, now, passed: str) -> str | None:
+def _deadline_refusal(workshop, submission, *, now, what: str) -> str | None:
     phase = phase_at(workshop, now)
-    closed = _authors_closed(workshop, phase)
+    closed = _authors_closed(workshop, phase, now=now, what=what)
     if closed:
         return closed
     if workshop.phase_override == Phase.SUBMISSION:
         return None  # held open by a chair, whatever the deadline says
     deadline = paper_deadline_for(workshop, submission)
     has_extension = submission.deadline_extension is not None and deadline == submission.deadline_extension
+    label = "The extended deadline of this paper" if has_extension else "The paper deadline"
     if phase != Phase.SUBMISSION and not has_extension:
-        return passed
+        if workshop.phase_override:
+            return f"The chairs hold the workshop in its “{phase.label}” phase; {what}."
+        return _passed(label, deadline, workshop, what=what)
     if deadline is not None and now > deadline:
-        return passed
+        return _passed(label, deadline, workshop, what=what)
     return None
 
 
@@ -215,22 +243,24 @@ def edit_refusal(user, submission, workshop, *, now) -> str | None:
         return "Only the paper's authors can change it."
     if submission.withdrawn_at is not None:
         return "This paper is withdrawn. Revive it first to make changes."
-    return _deadline_refusal(workshop, submission, now=now,
-                             passed="The paper deadline has passed; the submission can no longer be changed.")
+    return _deadline_refusal(workshop, submission, now=now, what="the submission can no longer be changed")
 
 
 def revive_refusal(user, submission, workshop, *, now) -> str | None:
+    """Why `user` may not revive this paper now, or None. Asked of a paper not
+    withdrawn, it tells whether a withdrawal now could still be undone."""
     if not is_author(user, submission):
         return "Only the paper's authors can revive it."
-    return _deadline_refusal(workshop, submission, now=now,
-                             passed="The paper deadline has passed; a withdrawn paper cannot be revived.")
+    return _deadline_refusal(workshop, submission, now=now, what="a withdrawn paper cannot be revived")
 
 
 def withdraw_refusal(user, submission, workshop, *, now) -> str | None:
     if not is_author(user, submission):
         return "Only the paper's authors can withdraw it."
-    if workshop.decisions_released or phase_at(workshop, now) == Phase.CLOSED:
+    if workshop.decisions_released:
         return "Decisions are released; please write to the chairs to withdraw this paper."
+    if phase_at(workshop, now) == Phase.CLOSED:
+        return "The chairs closed the workshop; please write to them to withdraw this paper."
     return None
 
 
@@ -260,6 +290,22 @@ def bids_open_for(user, *, phase: Phase) -> bool:
     return is_pc_member(user) and phase in _BIDDING_PHASES
 
 
+def bidding_closed(workshop, *, now) -> str | None:
+    """Why nobody may bid now (the bidding page says it instead of an empty list), or None."""
+    phase = phase_at(workshop, now)
+    if phase in _BIDDING_PHASES:
+        return None
+    if workshop.phase_override:
+        return f"Bidding is closed: the chairs hold the workshop in its “{phase.label}” phase."
+    if phase == Phase.SETUP:
+        opens = workshop.submission_opens
+        return DatedText("Bidding opens with submissions, on ", opens, workshop.timezone, ".") if opens else \
+            "Bidding opens with submissions, which are not open yet."
+    if workshop.bidding_closes is None:
+        return "Bidding is closed."
+    return DatedText("Bidding closed on ", workshop.bidding_closes, workshop.timezone, ".")
+
+
 def can_bid(user, submission, *, phase: Phase) -> bool:
     """The bidding page asks it as a query, to page in the database: `bids_open_for`,
     papers not withdrawn and none of `conflicted_submissions_q` (reviews.selectors.bidding_papers)."""
@@ -283,8 +329,23 @@ def review_edit_refusal(user, submission, workshop) -> str | None:
     if not can_review(user, submission):
         return "You are not assigned to review this paper."
     if decision_released(submission):
-        return "The decision on this paper is released; its reviews can no longer be changed."
+        return _released_on(submission, workshop, what="its reviews can no longer be changed")
     return None
+
+
+def _released_on(submission, workshop, *, what: str) -> str:
+    return DatedText("The decision on this paper was released on ", submission.decision_released_at,
+                     workshop.timezone, f"; {what}.")
+
+
+def review_late_notice(review, workshop, *, now) -> str | None:
+    """What the review form says once the review deadline has passed and the
+    review is not in: it is still taken (marked late), so the form stays open."""
+    deadline = workshop.review_deadline
+    if deadline is None or now <= deadline or review.is_submitted:
+        return None
+    return DatedText("The review deadline passed on ", deadline, workshop.timezone,
+                     "; your review is late, but it still counts: please submit it as soon as you can.")
 
 
 def can_view_reviews(user, submission, *, workshop) -> bool:
@@ -386,7 +447,24 @@ def can_view_assignment_run(user, run) -> bool:
 
 
 def decision_released(submission) -> bool:
+    """Some decision on the paper has been released to its authors."""
     return submission.decision_released_at is not None
+
+
+def decision_pending(submission) -> bool:
+    """The chairs' decision is not what the authors were last told: never released, or changed since."""
+    return submission.outcome_id != submission.released_outcome_id or (
+        submission.outcome_id is not None and not decision_released(submission))
+
+
+def decision_shown(user, submission, *, workshop):
+    """The outcome `user` sees, or None. Chairs see their current decision; authors see
+    what the last release told them, so a change reaches them only through a release."""
+    if not can_view_decision(user, submission, workshop=workshop):
+        return None
+    if is_author(user, submission):
+        return submission.released_outcome
+    return submission.outcome
 
 
 def can_decide(user, submission) -> bool:
@@ -452,6 +530,16 @@ def can_write_meta_review(user, submission, meta_review) -> bool:
     return meta_review is not None and meta_review.lead_id == user.pk and can_review(user, submission)
 
 
+def meta_review_closed(user, submission, meta_review, *, workshop) -> str | None:
+    """Why the meta-review can no longer be written, told only to who could write
+    it until the release (others get the 404 of a missing page), else None."""
+    if not decision_released(submission):
+        return None
+    could = can_manage_submission(user, submission) or (
+        meta_review is not None and meta_review.lead_id == user.pk and can_review(user, submission))
+    return _released_on(submission, workshop, what="its meta-review can no longer be changed") if could else None
+
+
 def meta_review_parts_visible(user, submission, *, workshop) -> set[str]:
     """"pc" (the PC-only part) and/or "authors" (the part mailed with the decision)."""
     if can_view_discussion(user, submission, workshop=workshop):
@@ -468,10 +556,22 @@ def response_refusal(user, submission, workshop, *, now) -> str | None:
     if submission.withdrawn_at is not None:
         return "This paper is withdrawn."
     if decision_released(submission):
-        return "The decision on this paper is released; the response period for it is over."
+        return _released_on(submission, workshop, what="the response period for it is over")
     if not response_window_open(workshop, now):
-        return "The author response period is closed."
+        return _response_closed(workshop, now=now)
     return None
+
+
+def _response_closed(workshop, *, now) -> str:
+    if workshop.phase_override and workshop.phase_override != Phase.DISCUSSION:
+        return (f"The author response period is closed. The chairs hold the workshop in its "
+                f"“{Phase(workshop.phase_override).label}” phase.")
+    opens, closes = workshop.response_opens, workshop.response_closes
+    if opens is not None and now < opens:
+        return DatedText("The author response period opens on ", opens, workshop.timezone, ".")
+    if closes is not None and now > closes:
+        return DatedText("The author response period closed on ", closes, workshop.timezone, ".")
+    return "The author response period is closed."
 
 
 def can_view_response(user, submission, *, workshop) -> bool:
@@ -486,8 +586,9 @@ def can_view_response(user, submission, *, workshop) -> bool:
 
 
 def is_accepted(submission) -> bool:
-    """Accepted, released to its authors, not withdrawn: a paper of the proceedings."""
-    outcome = submission.outcome
+    """Accepted as released to its authors, not withdrawn: a paper of the proceedings. A
+    changed decision counts once it is released, as the authors hear of it."""
+    outcome = submission.released_outcome
     return (outcome is not None and outcome.category == "accept" and decision_released(submission)
             and submission.withdrawn_at is None)
 
@@ -525,7 +626,8 @@ def camera_ready_refusal(user, submission, workshop, *, now, camera=None) -> str
                 "version cannot be changed now.")
     deadline = camera_ready_deadline_for(workshop, camera)
     if deadline is not None and now > deadline:
-        return "The camera-ready deadline has passed. Write to the chairs if you need an extension."
+        return DatedText("The camera-ready deadline passed on ", deadline, workshop.timezone,
+                         ". Write to the chairs if you need an extension.")
     return None
 
 
@@ -539,3 +641,43 @@ def can_view_camera_ready_recipients(user, submission, *, workshop) -> bool:
     only to who may see that list. An organizer sees the paper and its printed
     authors; under double blind not how many people submitted it, nor who."""
     return can_view_authors(user, submission, workshop=workshop)
+
+
+def volume_prints_unconfirmed_authors(workshop) -> bool:
+    """Until a paper's authors confirm the list printed in the volume, it would print the
+    submission's authors. Under double blind the organizers who build and proof-read the
+    volume may not see that list (`can_view_authors`), so the volume, its drafts, the program
+    and the exports print "[authors not confirmed]" instead."""
+    return workshop.anonymity != AnonymityMode.DOUBLE_BLIND
+
+
+CAMERA_READY_MAIL = "author:camera-ready"
+
+
+def can_watch_mail_batch(user, batch, *, manages_proceedings: bool) -> bool:
+    """Who started a batch watches it go out, and so may whoever may start that kind of
+    batch: the proceedings team its camera-ready reminders, the chairs the rest. Which of
+    its mails count for them, and whom they went to: `can_count_batch_mail`,
+    `can_view_batch_mail_recipient`."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if batch.created_by_id == user.pk:
+        return True
+    return manages_proceedings if batch.kind == MailBatchKind.CAMERA_READY else is_chair(user)
+
+
+def can_count_batch_mail(user, mail, submission, *, manages_proceedings: bool) -> bool:
+    """A mail counts on its batch's page for who may see it in the outbox (`can_view_mail`:
+    conflicts apply) and, for a camera-ready reminder, for the proceedings team, who
+    handle the paper it is about."""
+    return can_view_mail(user, mail, submission) or (mail.kind == CAMERA_READY_MAIL and manages_proceedings)
+
+
+def can_view_batch_mail_recipient(user, mail, submission, *, workshop) -> bool:
+    """Whom a counted mail went to (and its delivery error, which may quote the address):
+    a camera-ready reminder's recipients are the submission's authors, so
+    `can_view_camera_ready_recipients` decides; otherwise `can_view_mail`."""
+    if mail.kind == CAMERA_READY_MAIL and submission is not None:
+        return can_view_camera_ready_recipients(user, submission, workshop=workshop)
+    return can_view_mail(user, mail, submission)
+

@@ -105,8 +105,8 @@ def _more_reviews(workshop, chair, people, fields) -> None:
 
 
 def load_demo_decisions(workshop) -> None:
-    """Five decided papers: four accepts released (#1 with a meta-review), a reject
-    not yet released, and an author response on it."""
+    """Five decided papers: four accepts released (#1 with a meta-review; one changed since, from
+    poster to oral, not released yet), a reject not yet released, and an author response on it."""
     if Submission.objects.filter(outcome__isnull=False).exists():
         return
     first, second = (_fresh(p) for p in Submission.objects.order_by("pk")[:2])
@@ -123,6 +123,10 @@ def load_demo_decisions(workshop) -> None:
     services.decisions_release(by=chair)
     decision_record(submission=_fresh(second), outcome=Outcome.objects.get(name="Reject"), by=chair,
                     note="Out of scope for this year.")
+    # A released decision changed since: its authors still see "Accept (poster)" until the next release.
+    decision_record(submission=_fresh(Submission.objects.get(title=EARLY_ACCEPTS[2][0])),
+                    outcome=Outcome.objects.get(name="Accept (oral)"), by=chair, change_released=True,
+                    note="Moved to an oral slot: a talk was withdrawn.")
     author = User.objects.get(email="author@lakeside.example")
     services.response_save(submission=_fresh(second), by=author, workshop=workshop_current(),
                            text="Thank you for the reviews. The certified radius holds for all edit operations; "

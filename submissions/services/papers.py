@@ -194,29 +194,46 @@ def extension_grant(*, submission: Submission, until: datetime | None, by: User)
 # --- Decisions and tags -------------------------------------------------------------
 
 
-def decision_record(*, submission: Submission, outcome: Outcome | None, by: User, note: str = "") -> bool:
-    """Set (or clear, with None) the paper's decision, logged. A released
-    decision that changes goes back under embargo: the authors hear of the
-    new one only when a chair releases it. Returns whether anything changed."""
-    if not policy.can_decide(by, submission):
-        raise Refused(f"You cannot decide on #{submission.pk}.")
-    with transaction.atomic():
-        current = Submission.objects.select_for_update(of=("self",)).select_related("outcome").get(pk=submission.pk)
-        if current.outcome_id == (outcome.pk if outcome else None):
-            return False
-        Submission.objects.filter(pk=submission.pk).update(outcome=outcome, decision_released_at=None)
-        DecisionChange.objects.create(submission=submission, by=by, note=note.strip(),
-                                      old=current.outcome.name if current.outcome else "",
-                                      new=outcome.name if outcome else "")
-    submission.outcome, submission.decision_released_at = outcome, None
-    return True
+def decision_record(*, submission: Submission, outcome: Outcome | None, by: User, note: str = "",
+                    change_released: bool = False) -> bool:
+    """Set (or clear, with None) the paper's decision, logged; returns whether it changed."""
+    return decisions_record(submissions=[submission], outcome=outcome, by=by, note=note,
+                            change_released=change_released) > 0
 
 
-def decisions_record(*, submissions: list[Submission], outcome: Outcome | None, by: User,
-                     note: str = "") -> int:
-    """The same decision for many papers, in one transaction; returns how many changed."""
+def decisions_record(*, submissions: list[Submission], outcome: Outcome | None, by: User, note: str = "",
+                     change_released: bool = False) -> int:
+    """The same decision for many papers, in one transaction; returns how many changed.
+
+    The chairs' decision changes at once; what the authors see (the released
+    outcome) only at the next release, which tells them it changed. Changing a
+    released decision must be asked for (`change_released`): it is never a side
+    effect of a bulk action."""
+    for submission in submissions:
+        if not policy.can_decide(by, submission):
+            raise Refused(f"You cannot decide on #{submission.pk}.")
+    new = outcome.pk if outcome else None
     with transaction.atomic():
-        return sum(decision_record(submission=s, outcome=outcome, by=by, note=note) for s in submissions)
+        current = list(Submission.objects.select_for_update(of=("self",)).select_related("outcome")
+                       .filter(pk__in=[s.pk for s in submissions]).order_by("pk"))
+        changing = [paper for paper in current if paper.outcome_id != new]
+        released = [paper.pk for paper in changing if policy.decision_released(paper)]
+        if released and not change_released:
+            raise Refused("Nothing changed: " + ", ".join(f"#{n}" for n in released)
+                          + (" has a released decision" if len(released) == 1 else " have released decisions")
+                          + ". Confirm that you change released decisions to do so.")
+        if not changing:
+            return 0
+        Submission.objects.filter(pk__in=[paper.pk for paper in changing]).update(outcome=outcome)
+        DecisionChange.objects.bulk_create(
+            DecisionChange(submission=paper, by=by, note=note.strip(), old=paper.outcome.name if paper.outcome else "",
+                           new=outcome.name if outcome else "")
+            for paper in changing
+        )
+    for submission in submissions:
+        if submission.outcome_id != new:
+            submission.outcome = outcome
+    return len(changing)
 
 
 def tags_change(*, submissions: list[Submission], add: list[str], remove: list[str], by: User) -> int:
@@ -224,10 +241,11 @@ def tags_change(*, submissions: list[Submission], add: list[str], remove: list[s
     for submission in submissions:
         if not policy.can_view_tags(by, submission):
             raise Refused(f"You cannot tag #{submission.pk}.")
-    changed = 0
+    numbers = [s.pk for s in submissions]
     with transaction.atomic():
-        for submission in submissions:
-            for name in add:
-                changed += Tag.objects.get_or_create(submission=submission, name=name)[1]
-            changed += Tag.objects.filter(submission=submission, name__in=remove).delete()[0]
-    return changed
+        present = set(Tag.objects.filter(submission_id__in=numbers, name__in=add).values_list("submission_id", "name"))
+        new = [Tag(submission_id=number, name=name) for number in numbers for name in add
+               if (number, name) not in present]
+        Tag.objects.bulk_create(new, ignore_conflicts=True)
+        removed = Tag.objects.filter(submission_id__in=numbers, name__in=remove).delete()[0]
+    return len(new) + removed

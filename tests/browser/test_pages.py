@@ -24,13 +24,15 @@ PAGES = {
     "pc2@southgate.example": ["/pc/", "/pc/bids/", "/pc/profile/", "/submissions/{p1}/", "/submissions/{p1}/review/",
                               "/submissions/{p2}/review/"],
     "chair@example.org": ["/chair/", "/chair/papers/", "/chair/papers/?q=topic:poisoning+ovemer:>=3&sort=mean&dir=desc",
-                          "/chair/papers/?q=tpic:x", "/chair/decisions/release/", "/chair/reminders/",
+                          "/chair/papers/?q=tpic:x", "/chair/papers/?q=show:topics+show:range+dec:any",
+                          "/chair/decisions/release/", "/chair/decisions/release/letters/", "/chair/reminders/",
                           "/chair/mail-texts/", "/chair/mail/compose/?papers={p1},{p2}", "/submissions/{p2}/",
                           "/chair/submissions/", "/submissions/{p1}/", "/chair/settings/", "/chair/settings/topics/",
                           "/chair/settings/vocabulary/goal/", "/chair/people/", "/chair/pc/", "/chair/conflicts/",
                           "/chair/assignments/", "/chair/assignments/auto/", "/chair/review-form/", "/chair/outbox/"],
     "organizer@example.org": ["/", "/profile/", "/proceedings/", "/proceedings/order/", "/proceedings/statistics/",
-                              "/proceedings/builds/{b1}/", "/submissions/{p1}/camera-ready/", "/program/"],
+                              "/proceedings/builds/{b1}/", "/proceedings/builds/{b1}/publish/",
+                              "/submissions/{p1}/camera-ready/", "/program/"],
 }
 
 WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) => {
@@ -56,7 +58,7 @@ def test_main_pages_fit_a_phone_pass_axe_and_log_no_errors(live_server, browser,
 
 # The list pages with their pager (a middle page: every link of it shows), on a demo grown past five pages.
 PAGED = {
-    "pc2@southgate.example": ["/pc/bids/?page=3"],
+    "pc2@southgate.example": ["/pc/bids/?view=cards&page=3"],  # the table: test_bidding_journey.py
     "chair@example.org": ["/chair/submissions/?page=3", "/chair/submissions/?q=paper&page=3",
                           "/chair/assignments/?page=3", "/chair/outbox/?page=3", "/chair/papers/?page=3"],
 }

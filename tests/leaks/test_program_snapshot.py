@@ -35,7 +35,8 @@ def published_program(change):
     published, the program public; world b then `change`s, after publication."""
     def build(variant):
         world = base_world(Base(decisions_released=True))
-        Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Reject"))
+        reject = Outcome.objects.get(name="Reject")
+        Submission.objects.filter(pk=world["paper"].pk).update(outcome=reject, released_outcome=reject)
         _camera_ready(world["other"], world["other_author"], world["workshop"], title="Certified URL filters",
                       names=["Oscar Other"])
         volume = submission_services.build_start(by=world["organizer"])
@@ -50,7 +51,8 @@ def published_program(change):
 
 def acceptance_released_since(world):
     """#1 accepted and released after publication, its camera-ready complete."""
-    Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Accept (oral)"))
+    accept = Outcome.objects.get(name="Accept (oral)")
+    Submission.objects.filter(pk=world["paper"].pk).update(outcome=accept, released_outcome=accept)
     _camera_ready(world["paper"], world["author"], world["workshop"], title="Backdooring malware detectors",
                   names=["Alice Author", "Chen Coauthor"])
 

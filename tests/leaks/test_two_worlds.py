@@ -62,7 +62,8 @@ REVIEW = {"overall_merit": "4", "expertise": "3", "threat_model": "3", "relevanc
 # objects are typed in as well, where no page links them for this persona.
 START = ["/"]
 DIRECT = ["/submissions/", "/pc/", "/pc/bids/", "/chair/submissions/", "/chair/outbox/", "/chair/assignments/auto/",
-          "/chair/", "/chair/papers/", "/chair/decisions/release/", "/chair/reminders/",
+          "/chair/", "/chair/papers/", "/chair/decisions/release/", "/chair/decisions/release/letters/",
+          "/chair/reminders/",
           *[f"/chair/papers/?q={q}" for q in ("dec:none", "dec:accept", "re:rita", "ovemer:>=4", "au:alice",
                                                "%23discuss", "status:complete")],
           *[f"/submissions/{n}/{tail}" for n in (1, 2)
@@ -129,8 +130,9 @@ def base_world(options: Base) -> dict:
                               authors=[("Oscar Other", "oscar@hillside.example")])
     for key in ("conflicted_pc", "conflicted_chair"):
         Conflict.objects.create(submission=paper, user=world[key], reason="institution", source="author")
-    submission_services.pdf_upload(submission=paper, by=world["author"], data=_pdf(options.pdf_author, options.pdf_signer),
-                                   filename="paper.pdf", workshop=workshop,
+    submission_services.pdf_upload(submission=paper, by=world["author"],
+                                   data=_pdf(options.pdf_author, options.pdf_signer), filename="paper.pdf",
+                                   workshop=workshop,
                                    now=workshop.paper_deadline - timedelta(days=1))
     for key in ("reviewer", "second_reviewer", "pending_reviewer"):
         review_services.assignment_add(submission=paper, reviewer=world[key], by=world["chair"])
@@ -147,7 +149,8 @@ def base_world(options: Base) -> dict:
     if options.decisions_released:
         workshop.decisions_released = True
         workshop.save()
-        Submission.objects.update(outcome=Outcome.objects.get(name="Accept (poster)"), decision_released_at=NOW)
+        poster = Outcome.objects.get(name="Accept (poster)")
+        Submission.objects.update(outcome=poster, released_outcome=poster, decision_released_at=NOW)
     world.update(paper=paper, other=other, workshop=workshop)
     return world
 
@@ -428,7 +431,8 @@ def proceedings_worlds(change, *, program_published: bool = False):
     """Decisions out: #1 rejected, #2 accepted (both released); world b then `change`s."""
     def build(variant):
         world = base_world(Base(decisions_released=True))
-        Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Reject"))
+        reject = Outcome.objects.get(name="Reject")
+        Submission.objects.filter(pk=world["paper"].pk).update(outcome=reject, released_outcome=reject)
         if program_published:
             type(world["workshop"]).objects.update(program_published=True)
         if variant == "b":
@@ -438,7 +442,8 @@ def proceedings_worlds(change, *, program_published: bool = False):
 
 
 def accepted_after_all(world):
-    Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Accept (oral)"))
+    accept = Outcome.objects.get(name="Accept (oral)")
+    Submission.objects.filter(pk=world["paper"].pk).update(outcome=accept, released_outcome=accept)
 
 
 def rejected_paper_differs(world):
@@ -450,7 +455,7 @@ def rejected_paper_differs(world):
 
 def unreleased_acceptance(world):
     Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Accept (oral)"),
-                                                          decision_released_at=None)
+                                                          released_outcome=None, decision_released_at=None)
 
 
 def test_conflicted_chair_cannot_learn_the_decision_from_the_proceedings():
@@ -527,6 +532,20 @@ def test_unreleased_decision_hidden(persona):
     """Before release nothing about a decision reaches the authors, and nothing
     reaches the PC unless the chairs said so: the same pages, searches and files."""
     assert_same(worlds(decided_unreleased), persona)
+
+
+def released_decision_changed(world):
+    """#1 was released as "Accept (poster)"; a chair has since changed it, not released yet."""
+    from submissions.models import DecisionChange
+
+    Submission.objects.filter(pk=world["paper"].pk).update(outcome=Outcome.objects.get(name="Reject"))
+    DecisionChange.objects.create(submission=world["paper"], by=world["chair"], old="Accept (poster)", new="Reject")
+
+
+@pytest.mark.parametrize("persona", ["author", "other_author", "organizer", "conflicted_chair"])
+def test_a_changed_released_decision_reaches_nobody_before_the_next_release(persona):
+    """Issue 18, items 1 and 3: authors keep what the last release told them."""
+    assert_same(worlds(released_decision_changed, decisions_released=True), persona)
 
 
 @pytest.mark.parametrize("persona", ["reviewer", "unassigned_pc"])

@@ -67,6 +67,7 @@ def release_decision(paper, outcome_name="Accept (poster)"):
     from submissions.models import Outcome
 
     outcome = Outcome.objects.get(name=outcome_name)
-    Submission.objects.filter(pk=paper.pk).update(outcome=outcome, decision_released_at=timezone.now())
-    paper.outcome, paper.decision_released_at = outcome, timezone.now()
+    Submission.objects.filter(pk=paper.pk).update(outcome=outcome, released_outcome=outcome,
+                                                  decision_released_at=timezone.now())
+    paper.outcome, paper.released_outcome, paper.decision_released_at = outcome, outcome, timezone.now()
     return paper

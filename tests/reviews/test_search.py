@@ -39,13 +39,16 @@ PAPER = PaperFacts(
 )
 
 
+OUTCOMES = (("Accept (oral)", "accept"), ("Accept (poster)", "accept"), ("Reject", "reject"))
+
+
 def found(query: str, paper: PaperFacts = PAPER) -> bool:
-    return matches(parse(query, score_keys=SCORE_KEYS), paper)
+    return matches(parse(query, score_keys=SCORE_KEYS, outcomes=OUTCOMES), paper)
 
 
 def error(query: str) -> tuple[str, int | None]:
     with pytest.raises(SearchError) as raised:
-        parse(query, score_keys=SCORE_KEYS)
+        parse(query, score_keys=SCORE_KEYS, outcomes=OUTCOMES)
     return raised.value.message, raised.value.position
 
 
@@ -274,13 +277,35 @@ def test_score_keyword_on_a_paper_without_that_score():
     ("dec:undecided", None, "", True),
     ("dec:accept", None, "", False),
     ("dec:reject", None, "", False),
+    # Issue 18, item 2: HotCRP's words, never a silent substring.
+    ("dec:any", "accept", "Accept (poster)", True),
+    ("dec:any", "reject", "Reject", True),
+    ("dec:any", None, "", False),
+    ("-dec:any", None, "", True),
+    ("-dec:any", "accept", "Accept (poster)", False),
+    ("dec:?", None, "", True),
+    ("dec:?", "reject", "Reject", False),
+    ("dec:unknown", None, "", True),
+    ("dec:post", "accept", "Accept (poster)", True),
+    ("dec:rej", "reject", "Reject", True),
+    ("dec:Reject", "reject", "Reject", True),
 ])
 def test_decision_keyword(query, decision, outcome, expected):
     assert found(query, replace(PAPER, decision=decision, outcome=outcome)) is expected
 
 
+@pytest.mark.parametrize(("query", "message", "position"), [
+    ("dec:maybe", "no decision `maybe` — use any, none, yes, no, “Accept (oral)”, “Accept (poster)” or “Reject”", 4),
+    ("ovemer:>=4 dec:acc", "ambiguous decision `acc` — it could be `Accept (oral)` or `Accept (poster)`", 15),
+    ("dec:ac", "ambiguous decision `ac` — it could be `Accept (oral)` or `Accept (poster)`", 4),
+])
+def test_decision_values_that_name_no_single_outcome_are_errors(query, message, position):
+    assert error(query) == (message, position)
+
+
 @pytest.mark.parametrize("decision", ["accept", "reject", None])
-@pytest.mark.parametrize("query", ["dec:accept", "dec:reject", "dec:none", "dec:yes", "dec:no", "dec:poster"])
+@pytest.mark.parametrize("query", ["dec:accept", "dec:reject", "dec:none", "dec:yes", "dec:no", "dec:poster",
+                                   "dec:any", "dec:?"])
 def test_decision_keyword_matches_nothing_when_the_decision_is_hidden(query, decision):
     paper = replace(PAPER, decision=decision, outcome="Accept (poster)" if decision else "", decision_known=False)
     assert not found(query, paper)
@@ -535,7 +560,8 @@ ALPHABET = ['"', "(", ")", ":", "-", "|", "#", "=", "<", ">", ".", " ", " ", " "
             "ß", "İ", "ﬁ", "😀", "\x00", "\u2028", "\ufeff", "\ud800", "中", "`", "\\", "a", "Z", "1", "4", "0"]
 PIECES = ["ti:", "ab:", "au:", "topic:", "threat:", "threat:goal=", "threat:gaol=", "re:", "dec:", "status:",
           "tag:", "ovemer:", "exp:", "o:", "tpic:", "TI:", "AND", "OR", "NOT", " AND ", " OR ", " NOT ", ">=", "<=",
-          "12-20", "#12", "#tag", "4-5", "poisoning", '"data poisoning"', "accept", "none", "with"]
+          "12-20", "#12", "#tag", "4-5", "poisoning", '"data poisoning"', "accept", "none", "with", "dec:any",
+          "dec:?", "dec:post", "-dec:any", "show:topics", "hide:", "sort:-mean", "sort:", "any", "?"]
 FUZZ_PAPERS = [PAPER, PaperFacts(number=0, title="", decision_known=False),
                replace(PAPER, title="ﬁ É\u0301 ß 😀 \x00", scores={"overall_merit": (float("nan"),)})]
 
@@ -561,14 +587,14 @@ def test_fuzz_parse_raises_only_search_errors_and_matches_never_raises():
     parsed = 0
     for query in _fuzz_queries(3000):
         try:
-            result = parse(query, score_keys=SCORE_KEYS)
+            result = parse(query, score_keys=SCORE_KEYS, outcomes=OUTCOMES)
         except SearchError as refused:
             assert isinstance(refused.message, str) and refused.message
             assert refused.position is None or 0 <= refused.position <= len(query)
             continue
         parsed += 1
         try:
-            negated = None if result.is_empty else parse(f"NOT ({query})", score_keys=SCORE_KEYS)
+            negated = None if result.is_empty else parse(f"NOT ({query})", score_keys=SCORE_KEYS, outcomes=OUTCOMES)
         except SearchError as refused:  # only the limits can refuse a query that parsed on its own
             assert refused.message.startswith(("the query is too long", "too many nested"))
             negated = None
@@ -590,18 +616,18 @@ def test_fuzz_parse_raises_only_search_errors_and_matches_never_raises():
     ("au:smith OR re:rita", {"authors", "reviewers"}),
     ("-(topic:malware ovemer:>=3)", {"topics", "scores"}),
     ("threat:goal=integrity status:complete", {"threat_terms", "status"}),
-    ("dec:accept", {"decision", "decision_known"}),
+    ("dec:accept", {"decision", "decision_known", "outcome"}),
     ("dec:poster #shortlist", {"outcome", "decision", "decision_known", "tags"}),
 ])
 def test_facts_read_names_what_the_query_reads(query, read):
-    assert facts_read(parse(query, score_keys=SCORE_KEYS)) == read
+    assert facts_read(parse(query, score_keys=SCORE_KEYS, outcomes=OUTCOMES)) == read
 
 
 def test_fuzz_facts_left_out_by_facts_read_never_change_the_answer():
     blank = PaperFacts(number=0, title="")
     for query in _fuzz_queries(3000):
         try:
-            result = parse(query, score_keys=SCORE_KEYS)
+            result = parse(query, score_keys=SCORE_KEYS, outcomes=OUTCOMES)
         except SearchError:
             continue
         read = facts_read(result)

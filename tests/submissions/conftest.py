@@ -62,7 +62,8 @@ def accept(paper, outcome_name="Accept (oral)"):
     """Decide and release: the paper is in the proceedings."""
     from submissions.models import Outcome, Submission
 
-    Submission.objects.filter(pk=paper.pk).update(outcome=Outcome.objects.get(name=outcome_name),
+    outcome = Outcome.objects.get(name=outcome_name)
+    Submission.objects.filter(pk=paper.pk).update(outcome=outcome, released_outcome=outcome,
                                                   decision_released_at=timezone.now())
     paper.refresh_from_db()
     return paper

@@ -23,7 +23,8 @@ from tests.leaks.two_worlds import normalise
 from tests.submissions import pdf_corpus
 from tests.submissions.conftest import accept
 from workshop.errors import Refused
-from workshop.models import OutgoingMail
+from workshop.models import AOE, OutgoingMail
+from workshop.phases import format_moment
 
 
 def _final(pages=3) -> bytes:
@@ -76,9 +77,9 @@ def test_only_authors_of_accepted_released_papers_prepare_a_camera_ready(case, c
 
     paper = accept(SubmissionFactory(created_by=author), "Reject" if case == "rejected" else "Accept (oral)")
     if case == "not accepted":
-        Submission.objects.filter(pk=paper.pk).update(outcome=None)
+        Submission.objects.filter(pk=paper.pk).update(outcome=None, released_outcome=None)
     if case == "not released":
-        Submission.objects.filter(pk=paper.pk).update(decision_released_at=None)
+        Submission.objects.filter(pk=paper.pk).update(decision_released_at=None, released_outcome=None)
     if case == "withdrawn":
         Submission.objects.filter(pk=paper.pk).update(withdrawn_at=timezone.now())
     paper.refresh_from_db()
@@ -99,7 +100,9 @@ def test_after_the_deadline_only_an_extension_lets_authors_change_it(accepted, a
 
     with pytest.raises(Refused) as refused:
         licence_accept(submission=accepted, by=author, workshop=camera_workshop)
-    assert "camera-ready deadline has passed" in refused.value.message
+    assert refused.value.message == (f"The camera-ready deadline passed on "
+                                     f"{format_moment(camera_workshop.camera_ready_deadline, AOE)}. Write to the "
+                                     "chairs if you need an extension.")
 
     camera_ready_extension_grant(submission=accepted, until=timezone.now() + timedelta(days=2), by=organizer)
     licence_accept(submission=accepted, by=author, workshop=camera_workshop)
@@ -245,7 +248,7 @@ def test_a_late_upload_is_refused_with_the_reason(client_for, accepted, author, 
                                        {"pdf": SimpleUploadedFile("final.pdf", _final(), "application/pdf")})
 
     assert response.status_code == 200
-    assert "camera-ready deadline has passed" in response.content.decode()
+    assert "The camera-ready deadline passed on " in response.content.decode()
     assert not PdfVersion.objects.filter(kind=PdfKind.CAMERA_READY).exists()
 
 

@@ -10,7 +10,8 @@ from submissions.models import Conflict, PdfKind, PdfVersion, Submission
 from submissions.selectors import with_related
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from workshop import policy
-from workshop.models import Phase
+from workshop.models import AOE, Phase
+from workshop.phases import format_moment
 
 PERSONAS = ["author", "coauthor", "other_author", "pc", "conflicted_pc", "chair", "conflicted_chair",
             "organizer", "anonymous"]
@@ -96,7 +97,8 @@ def test_edit_refusal_explains_the_deadline_and_honours_an_extension(world, work
     paper.deadline_extension = now + timedelta(hours=1)
     after = policy.edit_refusal(people["coauthor"], paper, workshop, now=now)
 
-    assert before == "The paper deadline has passed; the submission can no longer be changed."
+    assert before == (f"The paper deadline passed on {format_moment(workshop.paper_deadline, AOE)}; the "
+                      "submission can no longer be changed.")
     assert after is None
 
 
@@ -117,7 +119,8 @@ def test_camera_ready_and_proceedings_table(world, persona):
     from submissions.selectors import manages_proceedings
 
     people, paper = world
-    paper.outcome, paper.decision_released_at = Outcome.objects.get(name="Accept (oral)"), timezone.now()
+    paper.outcome = paper.released_outcome = Outcome.objects.get(name="Accept (oral)")
+    paper.decision_released_at = timezone.now()
     manages = manages_proceedings(people[persona])
 
     sees = policy.can_view_camera_ready(people[persona], paper, manages_proceedings=manages)
@@ -131,6 +134,7 @@ def test_nobody_sees_a_camera_ready_of_a_paper_not_in_the_proceedings(world, cha
 
     people, paper = world
     paper.outcome = Outcome.objects.get(name="Reject" if change == "rejected" else "Accept (oral)")
+    paper.released_outcome = None if change == "unreleased" else paper.outcome
     paper.decision_released_at = None if change == "unreleased" else timezone.now()
     paper.withdrawn_at = timezone.now() if change == "withdrawn" else None
 

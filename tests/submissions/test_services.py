@@ -17,7 +17,8 @@ from submissions.services import (
 )
 from tests.submissions import pdf_corpus
 from workshop.errors import Refused
-from workshop.models import OutgoingMail, Topic, VocabularyTerm
+from workshop.models import AOE, OutgoingMail, Topic, VocabularyTerm
+from workshop.phases import format_moment
 
 
 def _data(pc=None, **changes) -> SubmissionData:
@@ -49,7 +50,7 @@ def test_submission_create_saves_everything_and_mails_a_receipt_to_each_author(
     assert Conflict.objects.get().user == pc_member
     assert [m.recipient for m in receipts] == ["alice@author.example", "chen@lakeside.example"]
     body = receipts[0].body
-    assert f"Your paper #{submission.pk} was registered." in body
+    assert f"Your paper #{submission.pk} is registered." in body
     assert "Training time attacks (e.g., data poisoning)" in body
     assert "ML phase attacked: Training-time poisoning / backdoor" in body
     assert "Pat Member (Advisor / advisee)" in body
@@ -68,7 +69,8 @@ def test_submission_create_after_the_abstract_deadline_is_refused(closed_worksho
     with pytest.raises(Refused) as refused:
         submission_create(by=author, data=_data(), token="late", workshop=closed_workshop)
 
-    assert refused.value.message.startswith("The abstract registration deadline has passed")
+    assert refused.value.message == (f"Submissions closed on {format_moment(closed_workshop.abstract_deadline, AOE)} "
+                                     "(the abstract registration deadline); new papers can no longer be registered.")
 
 
 @pytest.mark.django_db
@@ -94,7 +96,8 @@ def test_submission_update_after_the_deadline_is_refused_unless_extended(submiss
     submission_update(submission=submission, by=author, data=_data(title="Extended"), expected_version=1,
                       workshop=closed_workshop)
 
-    assert refused.value.message == "The paper deadline has passed; the submission can no longer be changed."
+    deadline = format_moment(closed_workshop.paper_deadline, AOE)
+    assert refused.value.message == f"The paper deadline passed on {deadline}; the submission can no longer be changed."
     assert Submission.objects.get(pk=submission.pk).title == "Extended"
 
 
@@ -171,7 +174,8 @@ def test_revive_after_the_deadline_is_refused(submission, author, closed_worksho
         submission_revive(submission=Submission.objects.get(pk=submission.pk), by=author,
                           workshop=closed_workshop)
 
-    assert refused.value.message == "The paper deadline has passed; a withdrawn paper cannot be revived."
+    deadline = format_moment(closed_workshop.paper_deadline, AOE)
+    assert refused.value.message == f"The paper deadline passed on {deadline}; a withdrawn paper cannot be revived."
 
 
 @pytest.mark.django_db

@@ -15,7 +15,8 @@ from submissions.services import pdf_upload
 from tests.factories import SubmissionFactory, submissions_in_bulk
 from tests.submissions import pdf_corpus
 from tests.submissions.pdf import papers
-from workshop.models import Topic, VocabularyTerm
+from workshop.models import AOE, Topic, VocabularyTerm
+from workshop.phases import format_moment
 
 
 def _form_post(token="tok-1", **changes):
@@ -94,7 +95,10 @@ def test_register_after_the_deadline_shows_why(client_for, author, closed_worksh
     response = client_for(author).get(reverse("submission_new"))
 
     assert response.status_code == 403
-    assert "The abstract registration deadline has passed" in response.content.decode()
+    assert (f'Submissions closed on <span class="dated">{format_moment(closed_workshop.abstract_deadline, AOE)} '
+            f'<time datetime="{closed_workshop.abstract_deadline.isoformat()}" data-local-time="short"></time></span> '
+            "(the abstract registration deadline); new papers can no longer be registered."
+            ) in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -187,7 +191,9 @@ def test_after_the_deadline_the_paper_is_read_only(client_for, submission, autho
     page = client.get(reverse("submission_detail", args=[submission.pk])).content.decode()
     edit = client.get(reverse("submission_edit", args=[submission.pk]))
 
-    assert "The paper deadline has passed; the submission can no longer be changed." in page
+    assert (f'The paper deadline passed on <span class="dated">{format_moment(closed_workshop.paper_deadline, AOE)} '
+            f'<time datetime="{closed_workshop.paper_deadline.isoformat()}" data-local-time="short"></time></span>; '
+            "the submission can no longer be changed.") in page
     assert 'name="pdf"' not in page
     assert edit.status_code == 302
 

@@ -37,3 +37,16 @@ def test_paired_bars_share_one_scale_and_shorten_long_labels():
     assert long.short.endswith("…") and len(long.short) == 28
     assert long.y > evasion.y and chart.height >= long.y + 22
     assert evasion.label_x == chart.label_width + 280 + 6  # the count sits right of the longest bar
+
+
+def test_line_chart_labels_stay_inside_the_picture():
+    """Issue 18, item 12: the last day's label ran past the right edge."""
+    days = [(f"{n} Nov", n % 3) for n in range(1, 15)]
+
+    chart = cumulative(days, title="Submitted reviews", target=30)
+
+    assert chart.labels[0][1:] == ("1 Nov", "start")
+    assert chart.labels[-1][1:] == ("14 Nov", "end")
+    assert chart.labels[-1][0] == 356  # the end of the axis
+    assert all(anchor == "middle" for _, _, anchor in chart.labels[1:-1])
+    assert len(chart.labels) == len({x for x, _, _ in chart.labels})

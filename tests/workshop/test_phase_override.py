@@ -104,7 +104,8 @@ def test_the_held_phase_decides_the_camera_ready_not_its_deadline(
     workshop.decisions_released, workshop.phase_override = True, override
     workshop.camera_ready_deadline = timezone.now() + timedelta(days=deadline_days)
     paper = SubmissionFactory(created_by=author)
-    Submission.objects.filter(pk=paper.pk).update(outcome=Outcome.objects.get(name="Accept (oral)"),
+    accepted = Outcome.objects.get(name="Accept (oral)")
+    Submission.objects.filter(pk=paper.pk).update(outcome=accepted, released_outcome=accepted,
                                                   decision_released_at=timezone.now())
     paper = with_related(Submission.objects.filter(pk=paper.pk)).get()
     camera = CameraReady.objects.filter(submission=paper).first()

@@ -306,6 +306,16 @@ def test_pages_carry_a_strict_content_security_policy(client):
 
 
 @pytest.mark.django_db
+def test_pages_never_load_the_debug_helper_that_paints_error_pages_with_inline_styles(client, settings):
+    settings.DEBUG = True  # as `make run` serves
+
+    page = client.get("/").content.decode()
+
+    assert '<script src="/static/django_htmx/htmx-2.min.js" defer></script>' in page
+    assert "django-htmx.js" not in page
+
+
+@pytest.mark.django_db
 def test_missing_page_answers_with_the_friendly_404(client):
     response = client.get("/no/such/page/")
 

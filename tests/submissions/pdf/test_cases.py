@@ -26,7 +26,9 @@ REBUILT = (
     "Our main PDF reader could not read the structure of your PDF, so we rebuilt it from what Chrome's PDF viewer "
     "reads (1 page). The copy reviewers get has the same pages, without bookmarks or form fields; please check it."
 )
-XMP_ON_OBJECTS = "We removed hidden XMP metadata from 1 other part of the PDF (pages, fonts or figures) in the copy reviewers get."
+XMP_ON_OBJECTS = (
+    "We removed hidden XMP metadata from 1 other part of the PDF (pages, fonts or figures) in the copy reviewers get."
+)
 
 
 def signed(by: str) -> str:

@@ -5,8 +5,8 @@ import io
 import pikepdf
 import pytest
 
-from submissions.pdf import check_pdf
 from submissions.pdf import check as check_module
+from submissions.pdf import check_pdf
 from submissions.pdf.copy import Copy
 from tests.submissions.pdf import papers
 from tests.submissions.pdf.reading import AUTHORS, LIMITS, check, poppler_text, viewer, viewer_with_forms
