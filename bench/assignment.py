@@ -31,8 +31,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reviews.assignment.affinity import Affinity, Bid, Weights, incidence, tfidf_vectors  # noqa: E402
-from reviews.assignment.solver import (  # noqa: E402
+from reviews.assignments.affinity import Affinity, Bid, Weights, incidence, tfidf_vectors  # noqa: E402
+from reviews.assignments.solver import (  # noqa: E402
     Candidates,
     assign,
     lp_max_min,

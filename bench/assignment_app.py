@@ -12,8 +12,8 @@ a few declared conflicts (some waived), PC members among the authors, a chair
 conflicted with some papers, and a few existing assignments and started reviews.
 `--reuse` keeps a database this script filled with the same sizes and seed.
 
-Then it runs what the Celery task runs (`auto.run_create` with Celery eager calls
-`assignment_run_task` -> `auto.run_execute`), timing each stage the run reports
+Then it runs what the Celery task runs (`runs.run_create` with Celery eager calls
+`assignment_run_task` -> `runs.run_execute`), timing each stage the run reports
 through its progress bar, and renders the preview page through the test client as
 the chair. One line per step: seconds, peak RSS of the process (MiB) and the peak
 above the step's start, measured like bench/assignment.py (VmHWM after resetting
@@ -335,14 +335,14 @@ def _run(args) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from reviews import auto
+    from reviews.assignments import runs
     from reviews.models import AssignmentRun, RunStatus
     from workshop.models import User
     from workshop.selectors import workshop_current
 
     AssignmentRun.objects.all().delete()
     chair = User.objects.get(email="chair@bench.example")
-    params = auto.default_params(workshop_current())
+    params = runs.default_params(workshop_current())
     max_load = args.max_load or -(-args.k * args.papers // args.reviewers) + 2
     params.update(mode=args.mode, k=args.k, max_load=max_load)
     print(f"{args.papers} papers x {args.reviewers} PC members, mode {args.mode}, k={args.k}, "
@@ -354,7 +354,7 @@ def _run(args) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-        run = auto.run_create(by=chair, params=params)
+        run = runs.run_create(by=chair, params=params)
         profiler.disable()
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(35)
@@ -362,19 +362,19 @@ def _run(args) -> None:
         return
 
     steps = Steps()
-    original = auto._progress
+    original = runs._progress
 
     def progress(run, percent, stage):  # the run's own stage boundaries
         steps.next(f"{percent:>3}% {stage}")
         original(run, percent, stage)
 
-    auto._progress = progress
+    runs._progress = progress
     steps.start("start the run")
     try:
-        run = auto.run_create(by=chair, params=params)  # Celery eager: the task runs inside
+        run = runs.run_create(by=chair, params=params)  # Celery eager: the task runs inside
     finally:
         steps.stop()
-        auto._progress = original
+        runs._progress = original
     run.refresh_from_db()
     if run.status != RunStatus.DONE:
         raise SystemExit(f"the run did not finish: {run.status} {run.message}")

@@ -6,14 +6,14 @@ from celery import shared_task
 
 @shared_task(acks_late=True, name="reviews.tasks.assignment_run_task")
 def assignment_run_task(run_id: int) -> None:
-    from reviews.auto import run_execute
+    from reviews.assignments.runs import run_execute
 
     run_execute(run_id=run_id)
 
 
 @shared_task(name="reviews.tasks.reminders_task")
 def reminders_task() -> int:
-    from reviews.services import reminders_automatic
+    from reviews.reviewing.reminders import reminders_automatic
 
     batch = reminders_automatic()
     return batch.mails.count() if batch else 0
@@ -21,6 +21,6 @@ def reminders_task() -> int:
 
 @shared_task(name="reviews.tasks.response_open_task")
 def response_open_task() -> int:
-    from reviews.services import response_open_mails
+    from reviews.discussion.services import response_open_mails
 
     return response_open_mails()

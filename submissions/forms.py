@@ -7,7 +7,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from submissions.models import ConflictReason, Outcome
-from submissions.services import AuthorEntry, PrintedAuthor, SubmissionData
+from submissions.services.papers import AuthorEntry, SubmissionData
 from workshop.models import VocabularyKind
 from workshop.orcid import normalize_orcid, validate_orcid
 from workshop.selectors import topics_ordered, vocabulary_by_kind
@@ -201,26 +201,3 @@ class ExtensionForm(forms.Form):
 class DecisionForm(forms.Form):
     outcome = forms.ModelChoiceField(queryset=Outcome.objects.all(), required=False, empty_label="No decision yet")
     note = forms.CharField(max_length=1000, required=False, label="Note for the log (optional)")
-
-
-class CameraMetadataForm(SingleLineFields, forms.Form):
-    title = forms.CharField(max_length=300, label="Final title")
-    abstract = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_TEXT_CHARS,
-                               label="Final abstract", help_text="Markdown; write math as $...$.")
-
-
-class CameraAuthorForm(WithOrcid):
-    name = forms.CharField(max_length=200, label="Name as printed")
-    affiliation = forms.CharField(max_length=200, required=False)
-    field_order = ["name", "affiliation", "orcid"]
-
-
-class BaseCameraAuthorFormSet(forms.BaseFormSet):
-    def printed(self):
-        return [PrintedAuthor(name=f.cleaned_data["name"], affiliation=f.cleaned_data.get("affiliation", ""),
-                              orcid=f.cleaned_data.get("orcid", ""))
-                for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
-
-
-CameraAuthorFormSet = formset_factory(CameraAuthorForm, formset=BaseCameraAuthorFormSet, extra=0, max_num=30,
-                                      validate_max=True, min_num=1, validate_min=True)

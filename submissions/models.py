@@ -301,7 +301,7 @@ class ProceedingsBuild(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # The papers as this build printed them (titles, authors, order, sessions,
-    # pages, code links; `submissions.exports.program_snapshot`): the public
+    # pages, code links; `submissions.proceedings.exports.program_snapshot`): the public
     # program shows the published build's, never today's data. None: built before
     # snapshots, or not finished.
     program = models.JSONField(null=True, blank=True)
@@ -318,7 +318,3 @@ class ProceedingsBuild(models.Model):
 
     def __str__(self):
         return f"Proceedings {'draft' if self.draft else 'build'} {self.pk} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0

@@ -6,6 +6,6 @@ from celery import shared_task
 
 @shared_task(acks_late=True, name="submissions.tasks.proceedings_build_task")
 def proceedings_build_task(build_id: int) -> None:
-    from submissions.services.proceedings import build_run
+    from submissions.proceedings.services import build_run
 
     build_run(build_id=build_id)

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from submissions import camera_views, outbox_views, proceedings_views, views
+from submissions import views
+from submissions.camera_ready import views as camera_views
+from submissions.outbox import views as outbox_views
+from submissions.proceedings import views as proceedings_views
 
 urlpatterns = [
     path("submissions/", views.dashboard, name="submissions_dashboard"),
@@ -13,7 +16,6 @@ urlpatterns = [
     path("submissions/<int:number>/withdraw/", views.submission_withdraw, name="submission_withdraw"),
     path("submissions/<int:number>/revive/", views.submission_revive, name="submission_revive"),
     path("submissions/<int:number>/extension/", views.extension_set, name="submission_extension"),
-    path("submissions/<int:number>/decision/", views.decision_set, name="decision_set"),
     path("submissions/<int:number>/camera-ready/", camera_views.camera_ready, name="camera_ready"),
     path("submissions/<int:number>/camera-ready/upload/", camera_views.camera_ready_upload, name="camera_ready_upload"),
     path("submissions/<int:number>/camera-ready/extension/", camera_views.camera_ready_extension,

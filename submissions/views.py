@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
-from submissions import selectors, services
+from submissions import selectors
+from submissions.camera_ready.selectors import camera_ready_statuses
 from submissions.forms import (
     AuthorFormSet,
     DecisionForm,
@@ -20,7 +20,8 @@ from submissions.forms import (
     SubmissionForm,
     initial_for,
 )
-from submissions.uploads import upload_limited
+from submissions.services import papers as paper_services
+from submissions.uploads import pdf_size_limit, pdf_upload_post, upload_limited
 from workshop import paper_lists, policy
 from workshop.errors import Refused
 from workshop.http import as_download, require
@@ -37,7 +38,7 @@ def _next_deadline(workshop):
 def dashboard(request):
     workshop = workshop_current()
     papers = selectors.submissions_of_author(user=request.user)
-    owed = {s.submission.pk: s.missing for s in selectors.camera_ready_statuses(
+    owed = {s.submission.pk: s.missing for s in camera_ready_statuses(
         among=[p.pk for p in papers if policy.is_accepted(p)])}
     for paper in papers:
         paper.camera_owed = owed.get(paper.pk)
@@ -67,7 +68,7 @@ def submission_new(request):
                            authors_initial=[me])
     if request.method == "POST" and form.is_valid() and authors.is_valid():
         try:
-            submission, created = services.submission_create(
+            submission, created = paper_services.submission_create(
                 by=request.user, data=form.to_data(authors), token=form.cleaned_data["token"],
                 workshop=workshop,
             )
@@ -130,7 +131,7 @@ def submission_edit(request, number):
     form, authors = _forms(request, workshop, initial=initial, authors_initial=authors_initial)
     if request.method == "POST" and form.is_valid() and authors.is_valid():
         try:
-            services.submission_update(
+            paper_services.submission_update(
                 submission=submission, by=request.user, data=form.to_data(authors),
                 expected_version=form.cleaned_data.get("version") or 0, workshop=workshop,
             )
@@ -144,41 +145,23 @@ def submission_edit(request, number):
     })
 
 
-def _pdf_limit() -> int:
-    return workshop_current().max_pdf_mb * 1024 * 1024
-
-
-@upload_limited(_pdf_limit)
+@upload_limited(pdf_size_limit)
 @require_POST
 @login_required
 def pdf_upload(request, number):
     workshop = workshop_current()
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
-    too_large = (f"Your file is larger than the {workshop.max_pdf_mb} MB limit, so it was not uploaded. Please "
-                 "make it smaller (for example by compressing large images) and upload it again.")
-    if request.upload_too_large:  # checked before anything reads the body
-        form = PdfUploadForm(data={}, files={})
-        form.errors["pdf"] = form.error_class([too_large])
-        return render(request, "submissions/detail.html", _detail_context(request, workshop, submission, form),
-                      status=413)
-    form = PdfUploadForm(request.POST, request.FILES)
-    if request.upload_too_large:  # the file part alone passed the limit while arriving
-        form.errors["pdf"] = form.error_class([too_large])
-    elif form.is_valid():
-        upload = form.cleaned_data["pdf"]
-        try:
-            version = services.pdf_upload(submission=submission, by=request.user, data=upload.read(),
-                                          filename=upload.name, workshop=workshop)
-        except Refused as refused:
-            form.add_error("pdf", refused.message)
-        else:
-            messages.success(request, f"PDF uploaded: {version.page_count} pages, SHA-256 "
-                                      f"{version.sha256[:16]}….")
-            url = reverse("submission_detail", args=[submission.pk])
-            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
-    return render(request, "submissions/detail.html",
-                  _detail_context(request, workshop, submission, upload_form=form))
+
+    def page(form, *, status):
+        # read again: the versions shown are the ones stored now
+        shown = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
+        return render(request, "submissions/detail.html", _detail_context(request, workshop, shown, form),
+                      status=status)
+
+    return pdf_upload_post(request, workshop=workshop, page=page, uploaded="PDF uploaded",
+                           store=partial(paper_services.pdf_upload, submission=submission, by=request.user,
+                                         workshop=workshop),
+                           done_url=reverse("submission_detail", args=[submission.pk]))
 
 
 @login_required
@@ -224,7 +207,7 @@ def _author_action(request, number, service, success, *, confirm: str = ""):
 @require_POST
 @login_required
 def submission_withdraw(request, number):
-    return _author_action(request, number, services.submission_withdraw, partial(_withdrawn, request),
+    return _author_action(request, number, paper_services.submission_withdraw, partial(_withdrawn, request),
                           confirm="Nothing changed: tick the box to confirm that you want to withdraw the paper.")
 
 
@@ -244,12 +227,10 @@ def _withdrawn(request, submission) -> str:
 @require_POST
 @login_required
 def submission_revive(request, number):
-    return _author_action(request, number, services.submission_revive,
+    return _author_action(request, number, paper_services.submission_revive,
                           "Paper #{number} is back in the workshop.")
 
 
-
-@require_POST
 def extension_from_post(request, workshop, grant, *, what: str) -> None:
     """Read the `until` field and pass it to `grant(until=...)`, saying how it went (both extension forms)."""
     form = ExtensionForm(request.POST, workshop=workshop)
@@ -264,33 +245,11 @@ def extension_from_post(request, workshop, grant, *, what: str) -> None:
         messages.error(request, refused.message)
 
 
-@require(policy.is_chair)
+@require_POST
+@require(policy.can_grant_extension)
 def extension_set(request, number):
     workshop = workshop_current()
     submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
-    extension_from_post(request, workshop, partial(services.extension_grant, submission=submission, by=request.user),
-                        what="Extension")
-    return redirect("submission_detail", number=submission.pk)
-
-
-@require_POST
-@login_required
-def decision_set(request, number):
-    workshop = workshop_current()
-    submission = selectors.submission_visible_or_404(user=request.user, number=number, workshop=workshop)
-    if not policy.can_decide(request.user, submission):
-        raise Http404("No such paper")
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            changed = services.decision_record(submission=submission, outcome=form.cleaned_data["outcome"],
-                                               by=request.user, note=form.cleaned_data["note"],
-                                               change_released=request.POST.get("change_released") == "yes")
-        except Refused as refused:
-            messages.error(request, refused.message)
-        else:
-            if changed:
-                messages.success(request, "Decision saved. The authors are told only when you release decisions.")
-    else:
-        messages.error(request, "Choose one of the outcomes.")
+    extension_from_post(request, workshop, partial(paper_services.extension_grant, submission=submission,
+                                                   by=request.user), what="Extension")
     return redirect("submission_detail", number=submission.pk)

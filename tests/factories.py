@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from workshop.models import OutgoingMail, Role, User
 
@@ -81,3 +82,73 @@ def submissions_in_bulk(count: int, *, created_by, title="Paper {n}", topic=None
     Submission.topics.through.objects.bulk_create(
         Submission.topics.through(submission_id=p.pk, topic_id=topic.pk) for p in papers)
     return papers
+
+
+class ConflictFactory(factory.django.DjangoModelFactory):
+    """A conflict the authors declared (`source`) between a paper and a PC member."""
+
+    class Meta:
+        model = "submissions.Conflict"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    user = factory.SubFactory(UserFactory)
+    reason = "advisor"
+    source = "author"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.Assignment"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    reviewer = factory.SubFactory(UserFactory)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A submitted review with every required answer; `values` overrides answers."""
+
+    class Meta:
+        model = "reviews.Review"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    reviewer = factory.SubFactory(UserFactory)
+    status = "submitted"
+    submitted_at = factory.LazyFunction(timezone.now)
+    values = factory.LazyFunction(lambda: {"overall_merit": "4", "expertise": "3", "threat_model": "3",
+                                           "relevance": "2", "reproducibility": "2", "summary": "A summary.",
+                                           "strengths": "Strong.", "weaknesses": "Weak.",
+                                           "comments_for_authors": "", "comments_for_pc": "",
+                                           "questions_for_response": ""})
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.Comment"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "I lean towards accepting."
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "submissions.Tag"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    name = "discuss"
+
+
+class PdfVersionFactory(factory.django.DjangoModelFactory):
+    """A stored submission PDF (a small made-up file; no checks ran on it)."""
+
+    class Meta:
+        model = "submissions.PdfVersion"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    kind = "submission"
+    original_name = "paper.pdf"
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    size = 1024
+    page_count = 4
+    uploaded_by = factory.LazyAttribute(lambda version: version.submission.created_by)
+    file = factory.django.FileField(filename="paper.pdf", data=b"%PDF-1.7\n%%EOF\n")

@@ -20,16 +20,16 @@ max_requests = 2000
 max_requests_jitter = 200
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat files, in RAM
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Off: Django logs one line per request, with its request id and the secrets masked (workshop/request_log.py).
+# Off: Django logs one line per request, with its request id and the secrets masked (workshop/ops/request_log.py).
 accesslog = None
 errorlog = "-"
 
-# Gunicorn's own lines ("Error handling request <uri>") pass the same mask as Django's (workshop/log_masking.py).
+# Gunicorn's own lines ("Error handling request <uri>") pass the same mask as Django's (workshop/ops/log_masking.py).
 _json = os.environ.get("LOG_FORMAT", "json" if os.environ.get("DEBUG", "true").lower() == "false" else "text") == "json"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"secrets": {"()": "workshop.log_masking.SecretMaskFilter"}},
+    "filters": {"secrets": {"()": "workshop.ops.log_masking.SecretMaskFilter"}},
     "formatters": {
         "json": {"()": "pythonjsonlogger.json.JsonFormatter",
                  "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",

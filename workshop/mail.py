@@ -1,5 +1,9 @@
 """The mail outbox: queue inside the caller's transaction, deliver once on commit.
 
+Every mail is written one of two ways: from template files (`mail_queue_template`,
+previewed by `mail_render`) or from a chair-editable text (`mail_queue_text`,
+previewed by `text_render`); both end in `mail_queue`.
+
 `mail_queue` writes an OutgoingMail row and schedules delivery with
 `transaction.on_commit`, so a rolled-back change sends nothing. `mail_deliver`
 locks the row while it talks to SMTP: a second worker (a duplicate task, or the
@@ -19,7 +23,8 @@ from django.db.models import F, Model
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from workshop.models import MailBatch, MailBatchKind, MailStatus, OutgoingMail
+from workshop import mailtext
+from workshop.models import MailBatch, MailBatchKind, MailStatus, MailTemplate, OutgoingMail
 from workshop.selectors import workshop_current
 from workshop.tasks import mail_send_task
 
@@ -63,6 +68,20 @@ def mail_queue_template(*, to: str, template: str, context: dict, kind: str, pap
                         related: Model | None = None, batch: MailBatch | None = None) -> OutgoingMail:
     """The one way to write a mail from a file template (e.g. template="reviews/email/comment")."""
     subject, body = mail_render(template, context)
+    return mail_queue(to=to, subject=subject, body=body, kind=kind, paper=paper, related=related, batch=batch)
+
+
+def text_render(*, key: str, values: dict[str, str]) -> tuple[str, str]:
+    """(subject, body) of the chair-editable text `key` (workshop.MailTemplate) with its
+    {placeholders} filled: exactly what `mail_queue_text` sends."""
+    template = MailTemplate.objects.get(key=key)
+    return subject_prefix() + mailtext.render(template.subject, values), mailtext.render(template.body, values)
+
+
+def mail_queue_text(*, to: str, key: str, values: dict[str, str], kind: str, paper: int | None = None,
+                    related: Model | None = None, batch: MailBatch | None = None) -> OutgoingMail:
+    """The one way to write a mail from a chair-editable text (assignment, reminder, response-open, ...)."""
+    subject, body = text_render(key=key, values=values)
     return mail_queue(to=to, subject=subject, body=body, kind=kind, paper=paper, related=related, batch=batch)
 
 

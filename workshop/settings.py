@@ -47,8 +47,8 @@ if ORCID_CLIENT_ID and ORCID_SECRET:
     INSTALLED_APPS.append("allauth.socialaccount.providers.orcid")
 
 MIDDLEWARE = [
-    "workshop.health.HealthCheckMiddleware",
-    "workshop.request_log.RequestIdMiddleware",
+    "workshop.ops.health.HealthCheckMiddleware",
+    "workshop.ops.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,8 +60,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "workshop.storage_errors.StorageUnavailableMiddleware",
-    "workshop.database_busy.DatabaseBusyMiddleware",
+    "workshop.ops.storage_errors.StorageUnavailableMiddleware",
+    "workshop.ops.database_busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "workshop.urls"
@@ -262,8 +262,8 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "workshop.request_log.RequestIdFilter"},
-                "secrets": {"()": "workshop.log_masking.SecretMaskFilter"}},
+    "filters": {"request_id": {"()": "workshop.ops.request_log.RequestIdFilter"},
+                "secrets": {"()": "workshop.ops.log_masking.SecretMaskFilter"}},
     "formatters": {
         "json": {"()": "pythonjsonlogger.json.JsonFormatter",
                  "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s",

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,7 +10,7 @@ from workshop.http import require
 from workshop.models import VocabularyKind, VocabularyTerm
 from workshop.phases import phase_at, upcoming_deadlines
 from workshop.selectors import people_with_roles, topics_ordered, workshop_current
-from workshop.services import roles_set
+from workshop.services import roles_set, settings_list_save
 
 
 def cfp(request):
@@ -47,21 +46,11 @@ def settings_workshop(request):
         return render(request, "workshop/settings_workshop.html", {"form": form})
 
 
-@transaction.atomic
-def _save_formset(formset, **fixed) -> None:
-    for obj in formset.save(commit=False):
-        for attr, value in fixed.items():
-            setattr(obj, attr, value)
-        obj.save()
-    for obj in formset.deleted_objects:
-        obj.delete()
-
-
 @require(policy.can_manage_workshop)
 def settings_topics(request):
     formset = TopicFormSet(request.POST or None, queryset=topics_ordered())
     if request.method == "POST" and formset.is_valid():
-        _save_formset(formset)
+        settings_list_save(formset=formset)
         messages.success(request, "Topics saved.")
         return redirect("settings_topics")
     return render(request, "workshop/settings_list.html", {
@@ -77,7 +66,7 @@ def settings_vocabulary(request, kind):
     terms = VocabularyTerm.objects.filter(kind=kind).order_by("position", "id")
     formset = VocabularyFormSet(request.POST or None, queryset=terms, prefix=kind)
     if request.method == "POST" and formset.is_valid():
-        _save_formset(formset, kind=kind)
+        settings_list_save(formset=formset, kind=kind)
         messages.success(request, "Vocabulary saved.")
         return redirect("settings_vocabulary", kind=kind)
     return render(request, "workshop/settings_list.html", {

@@ -3,18 +3,15 @@ the proceedings pages and the author's camera-ready task show something."""
 
 from reviews.demo.papers import demo_pdf
 from reviews.demo.pc import EARLY_ACCEPTS
-from submissions import selectors
-from submissions.models import ProceedingsBuild
-from submissions.services import (
+from submissions.camera_ready.selectors import camera_ready_statuses
+from submissions.camera_ready.services import (
     PrintedAuthor,
-    build_publish,
-    build_run,
-    build_start,
     camera_ready_metadata_save,
     camera_ready_upload,
     licence_accept,
-    volume_order_save,
 )
+from submissions.models import ProceedingsBuild
+from submissions.proceedings.services import build_publish, build_run, build_start, volume_order_save
 from workshop.models import User
 
 
@@ -26,7 +23,7 @@ def load_demo_camera_ready(workshop) -> None:
     organizer = User.objects.get(email="organizer@example.org")
     sessions = {title: session for title, _outcome, session in EARLY_ACCEPTS}
     rows = []
-    for status in selectors.camera_ready_statuses():
+    for status in camera_ready_statuses():
         paper = status.submission
         author = User.objects.get(email=paper.authors.all()[0].email)
         names = [a.name for a in paper.authors.all()]

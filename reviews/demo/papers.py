@@ -4,7 +4,7 @@ complete and registered submissions."""
 import secrets
 
 from submissions.models import Submission
-from submissions.services import AuthorEntry, SubmissionData, pdf_upload, submission_create
+from submissions.services.papers import AuthorEntry, SubmissionData, pdf_upload, submission_create
 from workshop.models import Topic, User, VocabularyTerm
 
 PAPERS = [

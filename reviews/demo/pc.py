@@ -5,12 +5,16 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from reviews import services
+from reviews.assignments.services import assignment_add
+from reviews.committee.services import bid_set, pc_profile_save
+from reviews.decisions.release import decisions_release
+from reviews.decisions.services import decision_record
+from reviews.discussion.services import lead_set, meta_review_save, response_save
 from reviews.models import Bid, Review
-from reviews.selectors import review_fields
+from reviews.reviewing.selectors import review_fields
+from reviews.reviewing.services import comment_add, review_save
 from submissions.models import Outcome, Submission
 from submissions.selectors import with_related
-from submissions.services import decision_record
 from workshop.models import Topic, User, VocabularyTerm
 from workshop.selectors import workshop_current
 
@@ -42,7 +46,7 @@ def load_demo_pc(workshop) -> None:
     topics = list(Topic.objects.order_by("position"))
     for email, (statement, levels) in PROFILES.items():
         member = User.objects.get(email=email)
-        services.pc_profile_save(
+        pc_profile_save(
             user=member, research_statement=statement, recent_papers="", collaborators="",
             threat_terms=list(VocabularyTerm.objects.filter(kind="phase")[:2]),
             topic_levels={topics[i]: level for i, level in levels.items()},
@@ -55,20 +59,20 @@ def load_demo_pc(workshop) -> None:
             ("pc3@eastwood.example", third, "eager"), ("pc1@northbridge.example", second, "not_willing")]
     for email, paper, preference in bids:
         if not Bid.objects.filter(user=people[email], submission=paper).exists():
-            services.bid_set(user=people[email], submission=_fresh(paper), preference=preference, expertise=2,
-                             workshop=workshop)
+            bid_set(user=people[email], submission=_fresh(paper), preference=preference, expertise=2,
+                    workshop=workshop)
     pairs = [("pc2@southgate.example", first), ("pc3@eastwood.example", first),
              ("pc4@westfield.example", second), ("pc2@southgate.example", second)]
     for email, paper in pairs:
-        services.assignment_add(submission=_fresh(paper), reviewer=people[email], by=chair)
+        assignment_add(submission=_fresh(paper), reviewer=people[email], by=chair)
     fields = review_fields()
     for email, paper, submit in [("pc2@southgate.example", first, True), ("pc3@eastwood.example", first, False),
                                  ("pc4@westfield.example", second, True)]:
         values = REVIEW if submit else {"summary": "Draft: still reading the evaluation."}
-        services.review_save(submission=_fresh(paper), by=people[email], values=values, expected_version=0,
-                             submit=submit, workshop=workshop, fields=fields)
-    services.comment_add(submission=_fresh(first), by=chair, body="Two reviews agree; pc3, your view?",
-                         chairs_only=False, workshop=workshop)
+        review_save(submission=_fresh(paper), by=people[email], values=values, expected_version=0,
+                    submit=submit, workshop=workshop, fields=fields)
+    comment_add(submission=_fresh(first), by=chair, body="Two reviews agree; pc3, your view?",
+                chairs_only=False, workshop=workshop)
     _more_reviews(workshop, chair, people, fields)
 
 
@@ -92,14 +96,14 @@ def _more_reviews(workshop, chair, people, fields) -> None:
     papers = list(Submission.objects.order_by("pk"))
     for index, (paper_index, email, merit) in enumerate(MORE_REVIEWS):
         paper = _fresh(papers[paper_index])
-        services.assignment_add(submission=paper, reviewer=people[email], by=chair)
+        assignment_add(submission=paper, reviewer=people[email], by=chair)
         if merit is None:
             continue
         values = {**REVIEW, "overall_merit": merit, "expertise": str(2 + index % 3),
                   "threat_model": str(1 + index % 4), "reproducibility": str(1 + index % 3),
                   "summary": f"{_WORDS[merit]}: {paper.title}.", "comments_for_pc": f"My score: {merit}."}
-        review = services.review_save(submission=_fresh(paper), by=people[email], values=values,
-                                      expected_version=0, submit=True, workshop=workshop, fields=fields)
+        review = review_save(submission=_fresh(paper), by=people[email], values=values,
+                             expected_version=0, submit=True, workshop=workshop, fields=fields)
         # Spread the submissions over the last days, so the completion plot has a shape.
         Review.objects.filter(pk=review.pk).update(submitted_at=timezone.now() - timedelta(days=12 - index // 3))
 
@@ -112,15 +116,15 @@ def load_demo_decisions(workshop) -> None:
     first, second = (_fresh(p) for p in Submission.objects.order_by("pk")[:2])
     chair = User.objects.get(email="chair@example.org")
     lead = User.objects.get(email="pc2@southgate.example")
-    services.lead_set(submission=first, lead=lead, by=chair)
-    services.meta_review_save(submission=first, by=lead, pc_text="We agree it is in scope and sound.",
-                              author_text="The PC liked the realistic attacker; please add a defense baseline.")
+    lead_set(submission=first, lead=lead, by=chair)
+    meta_review_save(submission=first, by=lead, pc_text="We agree it is in scope and sound.",
+                     author_text="The PC liked the realistic attacker; please add a defense baseline.")
     decision_record(submission=first, outcome=Outcome.objects.get(name="Accept (poster)"), by=chair,
                     note="Unanimous after discussion.")
     for title, outcome, _session in EARLY_ACCEPTS:
         decision_record(submission=_fresh(Submission.objects.get(title=title)),
                         outcome=Outcome.objects.get(name=outcome), by=chair)
-    services.decisions_release(by=chair)
+    decisions_release(by=chair)
     decision_record(submission=_fresh(second), outcome=Outcome.objects.get(name="Reject"), by=chair,
                     note="Out of scope for this year.")
     # A released decision changed since: its authors still see "Accept (poster)" until the next release.
@@ -128,9 +132,9 @@ def load_demo_decisions(workshop) -> None:
                     outcome=Outcome.objects.get(name="Accept (oral)"), by=chair, change_released=True,
                     note="Moved to an oral slot: a talk was withdrawn.")
     author = User.objects.get(email="author@lakeside.example")
-    services.response_save(submission=_fresh(second), by=author, workshop=workshop_current(),
-                           text="Thank you for the reviews. The certified radius holds for all edit operations; "
-                                "we will make the proof in Section 4 self-contained.")
+    response_save(submission=_fresh(second), by=author, workshop=workshop_current(),
+                  text="Thank you for the reviews. The certified radius holds for all edit operations; "
+                       "we will make the proof in Section 4 self-contained.")
 
 
 def _fresh(paper):

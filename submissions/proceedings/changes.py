@@ -2,7 +2,7 @@
 were added or removed since the build, and what changed in the others.
 
 Both sides are sequences of papers in volume order with the attributes of
-`submissions.exports.AcceptedPaper` (number, title, authors, ...). Free of
+`submissions.proceedings.exports.AcceptedPaper` (number, title, authors, ...). Free of
 Django imports (import-linter keeps it so)."""
 
 from __future__ import annotations

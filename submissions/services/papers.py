@@ -1,10 +1,9 @@
-"""Papers: register, edit, upload, withdraw, decide. Each service is one transaction that validates,
-saves, and queues the mail it owes."""
+"""Papers: register, edit, upload, withdraw (deciding is reviews/decisions). Each
+service is one transaction that validates, saves, and queues the mail it owes."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,20 +12,15 @@ from submissions.models import (
     Author,
     Conflict,
     ConflictSource,
-    DecisionChange,
-    Outcome,
     PdfKind,
     PdfVersion,
     Submission,
-    Tag,
 )
-from submissions.pdf import check_pdf
+from submissions.services.pdf_versions import PdfRules, pdf_version_add
 from workshop import policy
 from workshop.errors import Refused
 from workshop.mail import mail_queue_template
 from workshop.models import User, Workshop
-
-MAX_PAGES_TOTAL = 200  # a hard cap on any upload, whatever the page limit
 
 
 @dataclass(frozen=True)
@@ -139,26 +133,17 @@ def pdf_upload(*, submission: Submission, by: User, data: bytes, filename: str,
     refusal = policy.edit_refusal(by, submission, workshop, now=now)
     if refusal:
         raise Refused(refusal)
-    authors = list(submission.authors.all())
-    result = check_pdf(data, max_bytes=workshop.max_pdf_mb * 1024 * 1024, max_pages=MAX_PAGES_TOTAL,
-                       page_limit=workshop.page_limit, over_limit=workshop.unclear_page_limit,
-                       names=[a.name for a in authors], emails=[a.email for a in authors])
-    with transaction.atomic():
-        version = PdfVersion(
-            submission=submission, kind=PdfKind.SUBMISSION, original_name=filename[:255],
-            sha256=result.sha256, size=result.size, page_count=result.page_count,
-            anonymity_warnings=result.anonymity_warnings, notes=result.notes,
-            reviewer_sha256=result.reviewer_sha256, reviewer_size=result.reviewer_size,
-            copy_problem=result.copy_problem or "", chair_flags=list(result.chair_flags), uploaded_by=by,
-        )
-        version.file.save("paper.pdf", ContentFile(data), save=False)
-        version.reviewer_file.save("paper.pdf", ContentFile(result.reviewer_copy), save=False)
-        version.save()
+
+    def paper_changed() -> None:
         Submission.objects.filter(pk=submission.pk).update(version=F("version") + 1, updated_at=now)
         if hasattr(submission, "submission_pdfs"):
             del submission.submission_pdfs
         _queue_receipt(submission, event="PDF uploaded")
-    return version
+
+    rules = PdfRules(kind=PdfKind.SUBMISSION, page_limit=workshop.page_limit, check_anonymity=True,
+                     reviewer_copy=True)
+    return pdf_version_add(submission=submission, by=by, data=data, filename=filename, rules=rules,
+                           workshop=workshop, also=paper_changed)
 
 
 def submission_withdraw(*, submission: Submission, by: User, workshop: Workshop,
@@ -189,63 +174,3 @@ def extension_grant(*, submission: Submission, until: datetime | None, by: User)
     if not policy.can_manage_submission(by, submission):
         raise Refused("You cannot manage this paper.")
     Submission.objects.filter(pk=submission.pk).update(deadline_extension=until)
-
-
-# --- Decisions and tags -------------------------------------------------------------
-
-
-def decision_record(*, submission: Submission, outcome: Outcome | None, by: User, note: str = "",
-                    change_released: bool = False) -> bool:
-    """Set (or clear, with None) the paper's decision, logged; returns whether it changed."""
-    return decisions_record(submissions=[submission], outcome=outcome, by=by, note=note,
-                            change_released=change_released) > 0
-
-
-def decisions_record(*, submissions: list[Submission], outcome: Outcome | None, by: User, note: str = "",
-                     change_released: bool = False) -> int:
-    """The same decision for many papers, in one transaction; returns how many changed.
-
-    The chairs' decision changes at once; what the authors see (the released
-    outcome) only at the next release, which tells them it changed. Changing a
-    released decision must be asked for (`change_released`): it is never a side
-    effect of a bulk action."""
-    for submission in submissions:
-        if not policy.can_decide(by, submission):
-            raise Refused(f"You cannot decide on #{submission.pk}.")
-    new = outcome.pk if outcome else None
-    with transaction.atomic():
-        current = list(Submission.objects.select_for_update(of=("self",)).select_related("outcome")
-                       .filter(pk__in=[s.pk for s in submissions]).order_by("pk"))
-        changing = [paper for paper in current if paper.outcome_id != new]
-        released = [paper.pk for paper in changing if policy.decision_released(paper)]
-        if released and not change_released:
-            raise Refused("Nothing changed: " + ", ".join(f"#{n}" for n in released)
-                          + (" has a released decision" if len(released) == 1 else " have released decisions")
-                          + ". Confirm that you change released decisions to do so.")
-        if not changing:
-            return 0
-        Submission.objects.filter(pk__in=[paper.pk for paper in changing]).update(outcome=outcome)
-        DecisionChange.objects.bulk_create(
-            DecisionChange(submission=paper, by=by, note=note.strip(), old=paper.outcome.name if paper.outcome else "",
-                           new=outcome.name if outcome else "")
-            for paper in changing
-        )
-    for submission in submissions:
-        if submission.outcome_id != new:
-            submission.outcome = outcome
-    return len(changing)
-
-
-def tags_change(*, submissions: list[Submission], add: list[str], remove: list[str], by: User) -> int:
-    """Add and remove chair tags on papers; returns how many tags changed."""
-    for submission in submissions:
-        if not policy.can_view_tags(by, submission):
-            raise Refused(f"You cannot tag #{submission.pk}.")
-    numbers = [s.pk for s in submissions]
-    with transaction.atomic():
-        present = set(Tag.objects.filter(submission_id__in=numbers, name__in=add).values_list("submission_id", "name"))
-        new = [Tag(submission_id=number, name=name) for number in numbers for name in add
-               if (number, name) not in present]
-        Tag.objects.bulk_create(new, ignore_conflicts=True)
-        removed = Tag.objects.filter(submission_id__in=numbers, name__in=remove).delete()[0]
-    return len(new) + removed

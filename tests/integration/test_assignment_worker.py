@@ -1,7 +1,7 @@
 import pytest
 from django.db import transaction
 
-from reviews import auto
+from reviews.assignments import runs
 from reviews.models import AssignmentRun, RunStatus
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from tests.integration.conftest import wait_for
@@ -18,7 +18,7 @@ def test_real_worker_computes_an_assignment_proposal(start_worker, workshop):
     start_worker()
 
     with transaction.atomic():
-        run = auto.run_create(by=chair, params={**auto.default_params(workshop), "k": 2})
+        run = runs.run_create(by=chair, params={**runs.default_params(workshop), "k": 2})
 
     assert wait_for(lambda: AssignmentRun.objects.get(pk=run.pk).status == RunStatus.DONE, timeout=60)
     done = AssignmentRun.objects.get(pk=run.pk)

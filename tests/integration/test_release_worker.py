@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from reviews.services import decisions_release
+from reviews.decisions.release import decisions_release
 from submissions.models import Author, Outcome, Submission
 from tests.factories import RoleFactory, UserFactory
 from tests.integration.conftest import wait_for

@@ -5,8 +5,8 @@ tests/leaks/test_two_worlds.py)."""
 import pytest
 import time_machine
 
-from reviews import auto
-from reviews import services as review_services
+from reviews.assignments import runs
+from reviews.discussion.services import lead_set
 from tests.leaks.test_two_worlds import (
     CHAIR_DIRECT,
     CHAIR_FRAGMENTS,
@@ -27,7 +27,7 @@ def _media_in_tmp(settings, tmp_path):
 
 
 def _lead(world, who):
-    review_services.lead_set(submission=world["paper"], lead=world[who], by=world["chair"])
+    lead_set(submission=world["paper"], lead=world[who], by=world["chair"])
 
 
 def lead_worlds():
@@ -46,7 +46,7 @@ def test_pc_does_not_learn_who_leads_the_discussion_when_reviewer_names_are_neve
 
 def chairs_run(world):
     """The chair starts an automatic assignment (fresh, the workshop's defaults), computed at once."""
-    auto.run_create(by=world["chair"], params=auto.default_params(world["workshop"]))
+    runs.run_create(by=world["chair"], params=runs.default_params(world["workshop"]))
 
 
 def draft_worlds(variant):

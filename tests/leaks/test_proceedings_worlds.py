@@ -6,8 +6,15 @@ public program (which print "[authors not confirmed]")."""
 
 import pytest
 
-from submissions import services as submission_services
+from submissions.camera_ready.services import (
+    PrintedAuthor,
+    camera_ready_metadata_save,
+    camera_ready_reminders,
+    camera_ready_upload,
+    licence_accept,
+)
 from submissions.models import Author, ProceedingsBuild, Submission
+from submissions.proceedings.services import build_publish, build_run, build_start, volume_order_save
 from tests.leaks.test_two_worlds import COAUTHOR, DIRECT, START, STRANGER, Base, base_world
 from tests.leaks.two_worlds import FROZEN_AT, assert_no_differences, compare_worlds
 from tests.submissions import pdf_corpus
@@ -31,7 +38,7 @@ def one_more_author(world):
 
 def _final_pdf(paper, author, workshop):
     paper = Submission.objects.get(pk=paper.pk)  # as decided since the world was made
-    submission_services.camera_ready_upload(submission=paper, by=author, data=pdf_corpus.paper(1), filename="f.pdf",
+    camera_ready_upload(submission=paper, by=author, data=pdf_corpus.paper(1), filename="f.pdf",
                                             workshop=workshop, now=FROZEN_AT)
 
 
@@ -48,17 +55,17 @@ def unconfirmed_authors(change):
         _final_pdf(world["paper"], world["author"], workshop)
         other = Submission.objects.get(pk=world["other"].pk)
         _final_pdf(other, world["other_author"], workshop)
-        submission_services.camera_ready_metadata_save(
+        camera_ready_metadata_save(
             submission=other, by=world["other_author"], title="Certified URL filters", abstract="As printed.",
-            authors=[submission_services.PrintedAuthor("Oscar Other")], workshop=workshop, now=FROZEN_AT)
-        submission_services.licence_accept(submission=other, by=world["other_author"], workshop=workshop,
+            authors=[PrintedAuthor("Oscar Other")], workshop=workshop, now=FROZEN_AT)
+        licence_accept(submission=other, by=world["other_author"], workshop=workshop,
                                            now=FROZEN_AT)
-        submission_services.volume_order_save(by=organizer, rows=[(world["paper"].pk, 1, ""), (other.pk, 2, "")])
-        _, world["batch"] = submission_services.camera_ready_reminders(by=organizer, send=True)
+        volume_order_save(by=organizer, rows=[(world["paper"].pk, 1, ""), (other.pk, 2, "")])
+        _, world["batch"] = camera_ready_reminders(by=organizer, send=True)
         for draft in (True, False):
-            started = submission_services.build_start(by=organizer, draft=draft)
-            submission_services.build_run(build_id=started.pk)
-        submission_services.build_publish(build=ProceedingsBuild.objects.get(draft=False), by=organizer,
+            started = build_start(by=organizer, draft=draft)
+            build_run(build_id=started.pk)
+        build_publish(build=ProceedingsBuild.objects.get(draft=False), by=organizer,
                                           reason="The authors confirm on the day.")
         Workshop.objects.update(program_published=True)
         return world

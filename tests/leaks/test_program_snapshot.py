@@ -5,8 +5,14 @@ chair kept out of the proceedings by a conflict before the next publication."""
 
 import pytest
 
-from submissions import services as submission_services
+from submissions.camera_ready.services import (
+    PrintedAuthor,
+    camera_ready_metadata_save,
+    camera_ready_upload,
+    licence_accept,
+)
 from submissions.models import CameraReady, Outcome, ProceedingsBuild, Submission
+from submissions.proceedings.services import build_publish, build_run, build_start
 from tests.leaks.test_two_worlds import CHAIR_DIRECT, CHAIR_FRAGMENTS, DIRECT, START, Base, base_world
 from tests.leaks.two_worlds import FROZEN_AT, assert_no_differences, compare_worlds
 from tests.submissions import pdf_corpus
@@ -22,12 +28,12 @@ def _media_in_tmp(settings, tmp_path):
 
 def _camera_ready(paper, author, workshop, *, title, names):
     paper = Submission.objects.get(pk=paper.pk)  # as decided since the world was made
-    submission_services.camera_ready_upload(submission=paper, by=author, data=pdf_corpus.paper(1), filename="f.pdf",
+    camera_ready_upload(submission=paper, by=author, data=pdf_corpus.paper(1), filename="f.pdf",
                                             workshop=workshop, now=FROZEN_AT)
-    submission_services.camera_ready_metadata_save(
+    camera_ready_metadata_save(
         submission=paper, by=author, title=title, abstract="As printed.", workshop=workshop, now=FROZEN_AT,
-        authors=[submission_services.PrintedAuthor(name) for name in names])
-    submission_services.licence_accept(submission=paper, by=author, workshop=workshop, now=FROZEN_AT)
+        authors=[PrintedAuthor(name) for name in names])
+    licence_accept(submission=paper, by=author, workshop=workshop, now=FROZEN_AT)
 
 
 def published_program(change):
@@ -39,9 +45,9 @@ def published_program(change):
         Submission.objects.filter(pk=world["paper"].pk).update(outcome=reject, released_outcome=reject)
         _camera_ready(world["other"], world["other_author"], world["workshop"], title="Certified URL filters",
                       names=["Oscar Other"])
-        volume = submission_services.build_start(by=world["organizer"])
-        submission_services.build_run(build_id=volume.pk)
-        submission_services.build_publish(build=ProceedingsBuild.objects.get(pk=volume.pk), by=world["organizer"])
+        volume = build_start(by=world["organizer"])
+        build_run(build_id=volume.pk)
+        build_publish(build=ProceedingsBuild.objects.get(pk=volume.pk), by=world["organizer"])
         Workshop.objects.update(program_published=True)
         if variant == "b":
             change(world)

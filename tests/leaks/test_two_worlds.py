@@ -14,11 +14,12 @@ from datetime import timedelta
 
 import pytest
 
-from reviews import auto
-from reviews import services as review_services
+from reviews.assignments import runs
+from reviews.assignments.services import assignment_add
 from reviews.models import Assignment, AssignmentRun, Bid, Comment, Review, ReviewField, ReviewStatus, RunStatus
-from submissions import services as submission_services
+from reviews.reviewing.services import comment_add
 from submissions.models import Author, Conflict, Outcome, Submission
+from submissions.services.papers import pdf_upload
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from tests.leaks.two_worlds import FROZEN_AT, assert_no_differences, compare_worlds
 from tests.submissions import pdf_corpus
@@ -130,12 +131,12 @@ def base_world(options: Base) -> dict:
                               authors=[("Oscar Other", "oscar@hillside.example")])
     for key in ("conflicted_pc", "conflicted_chair"):
         Conflict.objects.create(submission=paper, user=world[key], reason="institution", source="author")
-    submission_services.pdf_upload(submission=paper, by=world["author"],
+    pdf_upload(submission=paper, by=world["author"],
                                    data=_pdf(options.pdf_author, options.pdf_signer), filename="paper.pdf",
                                    workshop=workshop,
                                    now=workshop.paper_deadline - timedelta(days=1))
     for key in ("reviewer", "second_reviewer", "pending_reviewer"):
-        review_services.assignment_add(submission=paper, reviewer=world[key], by=world["chair"])
+        assignment_add(submission=paper, reviewer=world[key], by=world["chair"])
     for key, merit in (("reviewer", "4"), ("second_reviewer", "2")):
         Review.objects.create(submission=paper, reviewer=world[key], status=ReviewStatus.SUBMITTED,
                               submitted_at=NOW - timedelta(days=1), values={**REVIEW, "overall_merit": merit})
@@ -213,8 +214,8 @@ def busier_conflicted_paper(world):
 
 
 def chairs_only_comment(world):
-    review_services.comment_add(submission=world["paper"], by=world["chair"], chairs_only=True,
-                                body="The authors asked for Conrad to be kept away.", workshop=world["workshop"])
+    comment_add(submission=world["paper"], by=world["chair"], chairs_only=True,
+                body="The authors asked for Conrad to be kept away.", workshop=world["workshop"])
 
 
 def pc_only_field(world):
@@ -247,7 +248,7 @@ def _run(world, *, by: str, status=RunStatus.DONE, reviewer_for_1: str = "pendin
         loads[str(pair["reviewer"])] = loads.get(str(pair["reviewer"]), 0) + 1
     done = status == RunStatus.DONE
     return AssignmentRun.objects.create(
-        created_by=world[by], params=auto.default_params(world["workshop"]), status=status,
+        created_by=world[by], params=runs.default_params(world["workshop"]), status=status,
         progress=100 if done else 60, stage="Done" if done else "Solving the min-cost flow",
         finished_at=NOW if done else None,
         result={"pairs": pairs, "objective": 2.4, "total": 2.4, "min_paper": 0.8, "seconds": 0.01, "loads": loads}
@@ -341,7 +342,7 @@ def test_reviewer_identity_hidden_when_reviewer_names_never():
 
 
 def extra_reviewer_by_mail(world):
-    review_services.assignment_add(submission=world["paper"], reviewer=world["unassigned_pc"], by=world["chair"])
+    assignment_add(submission=world["paper"], reviewer=world["unassigned_pc"], by=world["chair"])
 
 
 @pytest.mark.parametrize("build", [

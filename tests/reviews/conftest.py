@@ -71,3 +71,18 @@ def release_decision(paper, outcome_name="Accept (poster)"):
                                                   decision_released_at=timezone.now())
     paper.outcome, paper.released_outcome, paper.decision_released_at = outcome, outcome, timezone.now()
     return paper
+
+
+def released(paper) -> Submission:
+    """The paper, read again after its decision is released."""
+    release_decision(paper)
+    return Submission.objects.get(pk=paper.pk)
+
+
+def in_both_times(when) -> str:
+    """How a page shows a moment: in AoE, and in the viewer's local time by script."""
+    from workshop.models import AOE
+    from workshop.phases import format_moment
+
+    return (f'<span class="dated">{format_moment(when, AOE)} <time datetime="{when.isoformat()}" '
+            'data-local-time="short"></time></span>')

@@ -136,7 +136,7 @@ def test_invited_person_signed_out_sees_the_invitation_and_lands_on_it_after_sig
     client, chair, django_capture_on_commit_callbacks,
 ):
     """Issue 10: the invitation used to vanish behind a bare sign-in page."""
-    from reviews.services import invitation_create
+    from reviews.committee.services import invitation_create
 
     invitation = invitation_create(email="nora@lakeside.edu", name="Nora New", affiliation="", roles=["pc"], by=chair)
     url = reverse("pc_invitation", args=[invitation.token])

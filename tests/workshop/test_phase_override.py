@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.discussion.services import response_open_mails
 from reviews.models import Assignment
-from reviews.services import response_open_mails
 from submissions.models import CameraReady, Outcome, Submission
 from submissions.selectors import with_related
 from tests.factories import SubmissionFactory

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from submissions.outbox_views import PAGE_ROWS as OUTBOX_PAGE_ROWS
+from submissions.outbox.views import PAGE_ROWS as OUTBOX_PAGE_ROWS
 from tests.factories import OutgoingMailFactory, UserFactory
 from workshop.models import MailStatus, OutgoingMail, Role, Topic, VocabularyTerm
 

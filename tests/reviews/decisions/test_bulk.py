@@ -1,12 +1,13 @@
 """Issue 18, item 1: no bulk action changes a decision by default, unconfirmed, or a released one
 without its own tick; what authors see changes only through a release."""
 
+
 import pytest
 from django.urls import reverse
 
-from reviews import services
+from reviews.decisions.release import decisions_release
+from reviews.decisions.services import decision_record
 from submissions.models import DecisionChange, Outcome, Submission, Tag
-from submissions.services import decision_record
 from tests.factories import SubmissionFactory
 from workshop.models import OutgoingMail
 
@@ -22,7 +23,7 @@ def released(pc_world):
     """#paper accepted (poster) and released; `other` undecided."""
     people, paper = pc_world
     decision_record(submission=paper, outcome=_outcome("Accept (poster)"), by=people["chair"])
-    services.decisions_release(by=people["chair"])
+    decisions_release(by=people["chair"])
     return people, Submission.objects.get(pk=paper.pk), SubmissionFactory(title="An undecided paper")
 
 
@@ -137,3 +138,25 @@ def test_a_bulk_next_link_cannot_leave_the_paper_table(client_for, released):
                  next="javascript:alert(1)").content.decode()
 
     assert "javascript:" not in page
+
+
+def _accept():
+    return Outcome.objects.get(name="Accept (poster)")
+
+
+@pytest.mark.django_db
+def test_bulk_decide_and_tag_from_the_table(client_for, pc_world):
+    people, paper = pc_world
+    other = SubmissionFactory()
+    client = client_for(people["chair"])
+
+    client.post(reverse("paper_table_bulk"), {"papers": [paper.pk, other.pk], "action": "decide",
+                                              "outcome": _accept().pk, "note": "PC meeting", "confirm": "yes"})
+    client.post(reverse("paper_table_bulk"), {"papers": [paper.pk], "action": "tag", "tag": "Discuss",
+                                              "confirm": "yes"})
+    refused = client.post(reverse("paper_table_bulk"), {"papers": [], "action": "decide"}, follow=True)
+
+    assert set(Submission.objects.values_list("outcome__name", flat=True)) == {"Accept (poster)"}
+    assert DecisionChange.objects.filter(note="PC meeting").count() == 2
+    assert list(Tag.objects.values_list("name", flat=True)) == ["discuss"]
+    assert "Select at least one paper first" in refused.content.decode()

@@ -1,15 +1,18 @@
 """Issue 18, item 3: a changed released decision is released as a change, with its own letter, and
 chairs can read every letter of the batch."""
 
+
 import pytest
 from django.urls import reverse
 
-from reviews import services
-from reviews.services.decisions import release_letters
+from reviews.decisions.release import decisions_release, release_letters, release_plan
+from reviews.decisions.services import decision_record
+from reviews.models import MetaReview
 from submissions.models import Outcome, Submission
-from submissions.services import decision_record
+from submissions.selectors import with_related
 from tests.factories import SubmissionFactory
-from workshop.models import OutgoingMail
+from workshop.errors import Refused
+from workshop.models import MailStatus, OutgoingMail
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +26,7 @@ def changed(pc_world):
     """#paper released as Accept (poster), then changed to Reject; `fresh` decided for the first time."""
     people, paper = pc_world
     decision_record(submission=paper, outcome=_outcome("Accept (poster)"), by=people["chair"])
-    services.decisions_release(by=people["chair"])
+    decisions_release(by=people["chair"])
     decision_record(submission=Submission.objects.get(pk=paper.pk), outcome=_outcome("Reject"), by=people["chair"],
                     change_released=True, note="Flaw found in the proof")
     fresh = SubmissionFactory(title="A first decision", authors=[("Fay First", "fay@first.example")])
@@ -48,7 +51,7 @@ def test_the_release_page_shows_changed_decisions_apart_with_from_to_who_and_whe
 def test_a_changed_decision_gets_a_letter_that_says_it_changed(changed):
     people, paper, fresh = changed
 
-    services.decisions_release(by=people["chair"])
+    decisions_release(by=people["chair"])
 
     changed_mails = list(OutgoingMail.objects.filter(kind="decision:changed").order_by("recipient"))
     first_mails = list(OutgoingMail.objects.filter(kind="decision:notification"))
@@ -62,7 +65,7 @@ def test_a_changed_decision_gets_a_letter_that_says_it_changed(changed):
 
 def test_the_second_release_finds_nothing_and_the_authors_see_the_new_decision(client_for, changed):
     people, paper, _fresh = changed
-    services.decisions_release(by=people["chair"])
+    decisions_release(by=people["chair"])
 
     page = client_for(people["chair"]).get(reverse("release")).content.decode()
     author = client_for(people["author"]).get(reverse("submissions_dashboard")).content.decode()
@@ -92,7 +95,7 @@ def test_release_letters_are_exactly_what_is_sent(changed):
 
     letters = {(to, subject, body) for to, subject, body, _ in release_letters(by=people["chair"], start=0,
                                                                                count=100)}
-    services.decisions_release(by=people["chair"])
+    decisions_release(by=people["chair"])
 
     assert letters == {(m.recipient, m.subject, m.body) for m in OutgoingMail.objects.all()}
     assert len(letters) == 3
@@ -101,7 +104,7 @@ def test_release_letters_are_exactly_what_is_sent(changed):
 def test_a_cleared_released_decision_is_shown_and_sends_nothing(client_for, pc_world):
     people, paper = pc_world
     decision_record(submission=paper, outcome=_outcome("Accept (poster)"), by=people["chair"])
-    services.decisions_release(by=people["chair"])
+    decisions_release(by=people["chair"])
     decision_record(submission=Submission.objects.get(pk=paper.pk), outcome=None, by=people["chair"],
                     change_released=True)
 
@@ -109,3 +112,99 @@ def test_a_cleared_released_decision_is_shown_and_sends_nothing(client_for, pc_w
 
     assert "Cleared since release" in page and "authors see <strong>Accept (poster)</strong>" in page
     assert "Nothing to release" in page
+
+
+def _fresh(paper):
+    return with_related(Submission.objects.filter(pk=paper.pk)).get()
+
+
+def _accept():
+    return Outcome.objects.get(name="Accept (poster)")
+
+
+@pytest.mark.django_db
+def test_release_mails_each_author_once_with_reviews_but_no_names_or_pc_text(pc_world,
+                                                                            django_capture_on_commit_callbacks):
+    people, paper = pc_world
+    MetaReview.objects.create(submission=paper, author_text="Meta for the authors.", pc_text="Meta for the PC.")
+    decision_record(submission=paper, outcome=_accept(), by=people["chair"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = decisions_release(by=people["chair"])
+
+    mails = list(OutgoingMail.objects.filter(kind="decision:notification").order_by("recipient"))
+    assert [m.recipient for m in mails] == sorted([people["author"].email, people["coauthor"].email])
+    assert all(m.batch_id == batch.pk and m.status == MailStatus.SENT for m in mails)
+    body = mails[0].body
+    assert "Poisons detectors." in body and "Meta for the authors." in body and "Accept (poster)" in body
+    for secret in ("Secret note", "Meta for the PC.", people["reviewer_after"].full_name,
+                   people["reviewer_after"].email):
+        assert secret not in body
+    assert mails[0].subject.startswith("[MLSec] #")
+
+
+@pytest.mark.django_db
+def test_release_twice_sends_nothing_new_and_later_decisions_go_separately(pc_world):
+    people, paper = pc_world
+    decision_record(submission=paper, outcome=_accept(), by=people["chair"])
+    decisions_release(by=people["chair"])
+
+    with pytest.raises(Refused) as nothing_new:
+        decisions_release(by=people["chair"])
+    later = SubmissionFactory(authors=[("Lena Later", "lena@later.example")])
+    decision_record(submission=_fresh(later), outcome=Outcome.objects.get(name="Reject"), by=people["chair"])
+    decisions_release(by=people["chair"])
+
+    assert nothing_new.value.message.startswith("Nothing new to release")
+    assert list(OutgoingMail.objects.filter(kind="decision:notification").values_list("paper_number", flat=True)
+                .order_by("paper_number")) == [paper.pk, paper.pk, later.pk]
+
+
+@pytest.mark.django_db
+def test_release_by_a_conflicted_chair_leaves_that_paper_for_another(pc_world):
+    people, paper = pc_world
+    decision_record(submission=paper, outcome=_accept(), by=people["chair"])
+
+    plan = release_plan(by=people["conflicted_chair"])
+
+    assert plan.items == [] and plan.mails == 0
+    with pytest.raises(Refused):
+        decisions_release(by=people["conflicted_chair"])
+
+
+@pytest.mark.django_db
+def test_release_page_previews_the_exact_mail_and_count_then_shows_progress(client_for, pc_world,
+                                                                           django_capture_on_commit_callbacks):
+    people, paper = pc_world
+    decision_record(submission=paper, outcome=_accept(), by=people["chair"])
+    client = client_for(people["chair"])
+
+    preview = client.get(reverse("release")).content.decode()
+    unconfirmed = client.post(reverse("release"), follow=True).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("release"), {"confirm": "yes"}, follow=True)
+    progress_url = done.redirect_chain[-1][0]
+    finished = client.get(progress_url, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "sends <strong>2 mails</strong>" in preview and "Poisons detectors." in preview
+    assert "tick the box" in unconfirmed
+    assert "<strong>0</strong> sent · <strong>2</strong> queued" in done.content.decode()  # the worker has them
+    assert "<strong>2</strong> sent · <strong>0</strong> queued · <strong>0</strong> failed, of 2." in finished
+    assert "hx-trigger" not in finished  # the polling stops when everything went out
+    # any chair may watch a chairs' batch (issue 18), but no mail about a paper they are conflicted with counts
+    conflicted = client_for(people["conflicted_chair"]).get(progress_url).content.decode()
+    assert "failed, of 0." in conflicted and "Decisions on" not in conflicted and paper.title not in conflicted
+
+
+@pytest.mark.django_db
+def test_after_release_the_author_sees_the_outcome_and_reviews_without_names(client_for, pc_world):
+    people, paper = pc_world
+    decision_record(submission=paper, outcome=_accept(), by=people["chair"])
+    decisions_release(by=people["chair"])
+
+    page = client_for(people["author"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
+    dashboard = client_for(people["author"]).get(reverse("submissions_dashboard")).content.decode()
+
+    assert "Accept (poster)</span>" in page and "Accept (poster)</span>" in dashboard
+    assert "Poisons detectors." in page
+    assert people["reviewer_after"].full_name not in page and "Secret note" not in page

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Assignment
-from submissions.models import Outcome, Submission
+from reviews.decisions.services import decision_record
+from reviews.models import Assignment, Review
+from submissions.models import Outcome, Submission, Tag
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from tests.reviews.conftest import submitted_review
 
@@ -142,3 +143,116 @@ def test_the_dashboard_says_which_unfinished_reviews_a_reminder_counts(client_fo
     assert "Remind reviewers of 1 unfinished review</a>" in page
     assert "1 more is on papers whose decision is released, where reviewing is over." in page
     assert "none: decision released" in page and "1 counted" in page
+
+
+def _accept():
+    return Outcome.objects.get(name="Accept (poster)")
+
+
+@pytest.mark.django_db
+def test_paper_table_shows_scores_and_statistics_and_title_only_for_conflicts(client_for, pc_world):
+    people, paper = pc_world
+    submitted_review(paper, people["reviewer_before"], overall_merit="2", expertise="4")
+    hidden = SubmissionFactory(title="Conflicted one")
+    Review.objects.create(submission=hidden, reviewer=people["reviewer_after"], status="submitted",
+                          values={"overall_merit": "5"}, submitted_at=timezone.now())
+    from submissions.models import Conflict
+
+    Conflict.objects.create(submission=hidden, user=people["chair"], reason="other", source="chair")
+
+    page = client_for(people["chair"]).get(reverse("paper_table"), {"q": "show:range"}).content.decode()
+
+    assert '<td class="scores opt">2 4</td>' in page  # overall merit of both reviews, in order
+    assert "<td>3.00</td>" in page and "2–4" in page
+    assert "Conflicted one" in page and "You have a conflict with this paper" in page
+    assert '<td class="scores opt">5</td>' not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 500])
+def test_paper_table_runs_a_constant_number_of_queries(client_for, chair, workshop, count,
+                                                       django_assert_num_queries):
+    reviewer = UserFactory()
+    RoleFactory(user=reviewer, name="pc")
+    author = UserFactory()
+    papers = Submission.objects.bulk_create(
+        Submission(title=f"Paper {i}", abstract="x", attack_model="x", security_relationship="x",
+                   created_by=author) for i in range(count))
+    Assignment.objects.bulk_create(Assignment(submission=p, reviewer=reviewer) for p in papers)
+    Review.objects.bulk_create(Review(submission=p, reviewer=reviewer, status="submitted",
+                                      values={"overall_merit": "4", "expertise": "3"}) for p in papers)
+    client = client_for(chair)
+
+    # 22 whatever the count: with the outcomes the search may name, and the session that remembers the list.
+    with django_assert_num_queries(22):
+        response = client.get(reverse("paper_table"), {"q": "ovemer:>=3", "sort": "mean"})
+
+    assert response.content.decode().count('name="papers"') == min(count, 100)
+
+
+@pytest.mark.django_db
+def test_search_errors_are_shown_inline_with_a_suggestion(client_for, chair):
+    page = client_for(chair).get(reverse("paper_table"), {"q": "tpic:poisoning"})
+
+    assert page.status_code == 200
+    assert "unknown keyword `tpic:` — did you mean `topic:`?" in page.content.decode()
+
+
+SEARCHES = ["re:reviewer", "au:author", "ovemer:>=1", "dec:accept", "dec:none", "-dec:none", "status:registered",
+            "#hidden", "topic:case", "malware", "NOT re:reviewer"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", SEARCHES)
+def test_search_never_matches_what_a_conflicted_chair_may_not_see(client_for, pc_world, query):
+    """Queries x personas: the conflicted chair's result never depends on the hidden paper's data."""
+    people, paper = pc_world
+    decision_record(submission=paper, outcome=_accept(), by=people["chair"])
+    Tag.objects.create(submission=paper, name="hidden")
+
+    shown = client_for(people["conflicted_chair"]).get(reverse("chair_submissions"), {"q": query}).content.decode()
+    chair = client_for(people["chair"]).get(reverse("chair_submissions"), {"q": query}).content.decode()
+
+    negation = query.startswith(("-", "NOT"))
+    # Only a negation matches the hidden paper: the same whatever it hides.
+    assert (f"#{paper.pk}</td>" in shown) == negation
+    # The chair who may see it gets the real answer.
+    truly = {"re:reviewer": True, "au:author": True, "ovemer:>=1": True, "dec:accept": True, "dec:none": False,
+             "-dec:none": True, "status:registered": True, "#hidden": True, "topic:case": True, "malware": True,
+             "NOT re:reviewer": False}
+    assert (f"#{paper.pk}</td>" in chair) == truly[query]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["chair", "conflicted_chair"])
+def test_chair_list_finds_what_the_paper_table_finds(client_for, pc_world, persona):
+    """The chair list loads only the facts a search reads, the paper table every row: same matches."""
+    people, paper = pc_world
+    decision_record(submission=paper, outcome=_accept(), by=people["chair"])
+    Tag.objects.create(submission=paper, name="hidden")
+    SubmissionFactory(title="Model stealing", abstract="Queries a malware API.")
+    other = SubmissionFactory(title="Evasion", authors=[("Ann Author", "ann@author.example")])
+    submitted_review(other, people["reviewer_after"], overall_merit="2")
+    client = client_for(people[persona])
+    sizes = set()
+
+    for query in [*SEARCHES, "ti:stealing", "ab:queries", "#1-2", "threat:goal=integrity", "dec:poster",
+                  "ovemer:2 OR tag:hidden", "-(au:ann re:reviewer)"]:
+        listed = re.findall(r"<td>#(\d+)</td>", client.get(reverse("chair_submissions"), {"q": query})
+                            .content.decode())
+        table = re.findall(r"<td>#(\d+)</td>", client.get(reverse("paper_table"), {"q": query}).content.decode())
+        assert listed == table, query
+        sizes.add(len(listed))
+    assert {0, 1, 2} <= sizes
+
+
+@pytest.mark.django_db
+def test_dashboard_counts_nothing_of_a_conflicted_paper(client_for, pc_world):
+    people, paper = pc_world
+
+    mine = client_for(people["chair"]).get(reverse("chair_dashboard")).content.decode()
+    conflicted = client_for(people["conflicted_chair"]).get(reverse("chair_dashboard")).content.decode()
+
+    assert "1 <span class=\"muted\">of 2 submitted</span>" in mine
+    assert "0 <span class=\"muted\">of 0 submitted</span>" in conflicted
+    assert "You are conflicted with</dt><dd>1" in conflicted

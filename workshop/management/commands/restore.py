@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workshop.backup import backup_restore
 from workshop.errors import Refused
+from workshop.ops.backup import backup_restore
 
 
 class Command(BaseCommand):

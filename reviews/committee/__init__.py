@@ -1,0 +1,1 @@
+"""The program committee: the PC home, PC profiles, bidding, invitations and conflicts."""
