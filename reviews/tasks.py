@@ -11,6 +11,14 @@ def assignment_run_task(run_id: int) -> None:
     run_execute(run_id=run_id)
 
 
+@shared_task(acks_late=True, name="reviews.tasks.assignment_apply_task")
+def assignment_apply_task(job_id: int) -> None:
+    from reviews.assignments.apply import apply_batch, apply_finish, apply_prepare
+    from workshop.jobs import job_drive
+
+    job_drive(job_id, prepare=apply_prepare, batch=apply_batch, finish=apply_finish)
+
+
 @shared_task(name="reviews.tasks.reminders_task")
 def reminders_task() -> int:
     from reviews.reviewing.reminders import reminders_automatic

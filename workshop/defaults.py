@@ -86,6 +86,11 @@ MAIL_TEMPLATES = {
         "program committee one response, until {response_closes}:\n{link}\n\n{reviews}\n\nThe program "
         "chairs of {workshop}\n",
     ),
+    "assignments": (
+        "Please review {count} papers for {workshop}",
+        "Dear {reviewer},\n\nYou are assigned to review these papers for {workshop}. Reviews are due "
+        "{review_deadline}.\n\n{papers}\n\nYour reviews: {link}\n\nThank you!\nThe program chairs\n",
+    ),
     "decision-changed": (
         "The decision on #{number} has changed: {outcome}",
         "Dear {authors},\n\nThe decision on your paper #{number}, \"{title}\", has changed: it was "

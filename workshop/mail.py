@@ -24,9 +24,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from workshop import mailtext
-from workshop.models import MailBatch, MailBatchKind, MailStatus, MailTemplate, OutgoingMail
+from workshop.models import MailBatch, MailBatchKind, MailPaper, MailStatus, MailTemplate, OutgoingMail
 from workshop.selectors import workshop_current
-from workshop.tasks import mail_send_task
+from workshop.tasks import mail_send_many_task, mail_send_task
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,17 @@ def text_render(*, key: str, values: dict[str, str]) -> tuple[str, str]:
     return subject_prefix() + mailtext.render(template.subject, values), mailtext.render(template.body, values)
 
 
+def text_renderer(key: str):
+    """`text_render` for many mails of one text: the text is read once; the function
+    returns (subject, body) for each mail's values, exactly as `mail_queue_text` writes them."""
+    template, prefix = MailTemplate.objects.get(key=key), subject_prefix()
+
+    def render(values: dict[str, str]) -> tuple[str, str]:
+        return prefix + mailtext.render(template.subject, values), mailtext.render(template.body, values)
+
+    return render
+
+
 def mail_queue_text(*, to: str, key: str, values: dict[str, str], kind: str, paper: int | None = None,
                     related: Model | None = None, batch: MailBatch | None = None) -> OutgoingMail:
     """The one way to write a mail from a chair-editable text (assignment, reminder, response-open, ...)."""
@@ -107,6 +118,31 @@ def mail_queue(
     mail.save()
     transaction.on_commit(lambda: _enqueue(mail.pk))
     return mail
+
+
+MAILS_PER_TASK = 100
+
+
+def mail_queue_many(mails: list[dict]) -> list[OutgoingMail]:
+    """`mail_queue` for a job's batch: one INSERT for all, and one broker message per
+    MAILS_PER_TASK mails once the transaction commits. Each dict has `mail_queue`'s
+    arguments (to, subject, body, kind; paper, related, batch), and a mail about several
+    papers names them in `papers` (never in `paper`), so the outbox hides it as it hides one."""
+    rows = []
+    for mail in mails:
+        row = OutgoingMail(recipient=mail["to"], subject=one_line(mail["subject"]), body=mail["body"],
+                           kind=mail["kind"], paper_number=mail.get("paper"), batch=mail.get("batch"))
+        if mail.get("related") is not None:
+            row.related = mail["related"]
+        rows.append(row)
+    rows = OutgoingMail.objects.bulk_create(rows)
+    MailPaper.objects.bulk_create(MailPaper(mail=row, number=number)
+                                  for row, mail in zip(rows, mails, strict=True) for number in mail.get("papers", ()))
+    ids = [row.pk for row in rows]
+    for start in range(0, len(ids), MAILS_PER_TASK):
+        chunk = ids[start:start + MAILS_PER_TASK]
+        transaction.on_commit(lambda chunk=chunk: mail_send_many_task.delay(chunk))
+    return rows
 
 
 def _enqueue(mail_id: int) -> None:

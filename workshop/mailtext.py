@@ -13,6 +13,8 @@ PLACEHOLDERS = {
     "reminder": ("number", "title", "reviewer", "workshop", "review_deadline", "link"),
     "response-open": ("number", "title", "authors", "reviews", "workshop", "response_closes", "link"),
     "assignment": ("number", "title", "reviewer", "workshop", "review_deadline", "link"),
+    # One mail per reviewer when a proposal is applied: {papers} lists "#12 “Title”" a line each.
+    "assignments": ("count", "papers", "reviewer", "workshop", "review_deadline", "link"),
     # {letter} is the new outcome's own mail, {old_outcome} what the authors were told before.
     "decision-changed": ("number", "title", "authors", "old_outcome", "outcome", "letter", "workshop", "link"),
 }

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from workshop.orcid import validate_orcid
+from workshop.runs import ACTIVE, Run
 from workshop.validators import validate_acronym
 
 AOE = "Etc/GMT+12"  # Anywhere on Earth is UTC-12; POSIX names invert the sign.
@@ -343,3 +344,40 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.recipient} ({self.status})"
+
+
+class MailPaper(models.Model):
+    """A paper a mail about several papers is about (one reviewer's assignments, say),
+    so the outbox hides it from whoever is conflicted with any of them, as it hides a
+    one-paper mail by its `paper_number`."""
+
+    mail = models.ForeignKey(OutgoingMail, on_delete=models.CASCADE, related_name="papers")
+    number = models.PositiveIntegerField(db_index=True)
+
+    def __str__(self):
+        return f"#{self.number}"
+
+
+class JobKind(models.TextChoices):
+    ASSIGNMENT_APPLY = "assignment-apply", "Applying an assignment proposal"
+    DECISIONS_RELEASE = "decisions-release", "Releasing decisions"
+
+
+class Job(Run):
+    """A mass action a worker does in bounded batches, each its own transaction
+    (workshop/jobs.py). `done` counts the items finished and is committed with the
+    batch that did them, so a job a killed worker left continues where it stopped."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=40, choices=JobKind.choices)
+    scope = models.CharField(max_length=80)  # what it acts on: one active job per kind and scope
+    task = models.CharField(max_length=120)  # the Celery task that drives it, for the sweep
+    params = models.JSONField(default=dict, blank=True)  # what to do, fixed when it is prepared
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # the last batch's commit
+
+    class Meta(Run.Meta):
+        constraints = [models.UniqueConstraint(fields=["kind", "scope"], condition=models.Q(state__in=ACTIVE),
+                                               name="one_active_job_per_scope")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.state})"

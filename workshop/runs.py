@@ -7,9 +7,8 @@ automatic assignment, a proceedings build, a mail batch) is shown as a
 which `templates/partials/run_progress.html` shows and polls while the run is
 not finished; `progress_write` is the one writer a worker uses.
 
-`Run` is the abstract model new kinds of runs are made of; moving the existing
-three onto it changes their tables, so it comes with the data migration of the
-mass-actions work, not with this layout.
+`Run` is the abstract model of every run; `workshop.models.Job` is the one made
+of it for mass actions (workshop/jobs.py drives them in batches).
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ class RunState(models.TextChoices):
 
 
 FINISHED = frozenset({RunState.DONE, RunState.FAILED, RunState.CANCELLED})
+ACTIVE = [RunState.QUEUED.value, RunState.RUNNING.value]
 
 
 @dataclass(frozen=True)

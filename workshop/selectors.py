@@ -65,3 +65,4 @@ def pc_members() -> QuerySet[User]:
 
 def chairs() -> QuerySet[User]:
     return User.objects.filter(roles__name=RoleName.CHAIR, is_active=True).order_by("full_name", "pk").distinct()
+

@@ -135,6 +135,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING below (JSON in production)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "workshop.tasks.outbox_sweep", "schedule": 300.0},
+    "jobs-sweep": {"task": "workshop.tasks.jobs_sweep", "schedule": 60.0},
     # Both are idempotent (a review is reminded once a day; the response mail goes once).
     "review-reminders": {"task": "reviews.tasks.reminders_task", "schedule": 3600.0},
     "response-open-mail": {"task": "reviews.tasks.response_open_task", "schedule": 600.0},
@@ -152,6 +153,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=300)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+# A job whose worker has committed no batch for this long is handed to a worker again (workshop/jobs.py).
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=120)
+# Items a job does in one transaction (pairs applied, papers released): bounded work per commit.
+JOB_BATCH = env.int("JOB_BATCH", default=500)
 
 # Accounts (django-allauth)
 SITE_ID = 1

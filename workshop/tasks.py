@@ -29,3 +29,26 @@ def outbox_sweep() -> int:
     from workshop.mail import outbox_sweep as sweep
 
     return sweep()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, name="workshop.tasks.mail_send_many_task")
+def mail_send_many_task(self, mail_ids: list[int]) -> int:
+    """A batch of mails queued together (a job's batch): one broker message, each mail
+    delivered as `mail_send_task` would; one that may succeed later gets its own retry."""
+    from workshop.mail import TransientMailError, mail_deliver
+
+    sent = 0
+    for mail_id in mail_ids:
+        try:
+            sent += mail_deliver(mail_id=mail_id) == MailStatus.SENT
+        except TransientMailError:
+            if not self.request.is_eager:
+                mail_send_task.apply_async(args=[mail_id], countdown=settings.OUTBOX_RETRY_BASE_SECONDS)
+    return sent
+
+
+@shared_task(name="workshop.tasks.jobs_sweep")
+def jobs_sweep() -> int:
+    from workshop.jobs import jobs_sweep as sweep
+
+    return sweep()

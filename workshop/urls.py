@@ -17,6 +17,7 @@ urlpatterns = [
     path("chair/settings/vocabulary/<str:kind>/", views.settings_vocabulary,
          name="settings_vocabulary"),
     path("chair/people/", views.settings_people, name="settings_people"),
+    path("jobs/<uuid:public_id>/", views.job_detail, name="job_detail"),
     path("", include("submissions.urls")),
     path("", include("reviews.urls")),
     path("admin/", admin.site.urls),

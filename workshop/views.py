@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from workshop import policy
 from workshop.forms import ProfileForm, RolesForm, TopicFormSet, VocabularyFormSet, WorkshopForm
 from workshop.http import require
+from workshop.jobs import job_progress, job_visible_or_404
 from workshop.models import VocabularyKind, VocabularyTerm
 from workshop.phases import phase_at, upcoming_deadlines
 from workshop.selectors import people_with_roles, topics_ordered, workshop_current
@@ -86,3 +87,18 @@ def settings_people(request):
     return render(request, "workshop/settings_people.html", {
         "form": form, "people": people_with_roles(),
     })
+
+
+@login_required
+def job_detail(request, public_id):
+    """A mass action's page: its progress while a worker does it, then what it did."""
+    job = job_visible_or_404(user=request.user, public_id=public_id)
+    counts = policy.can_view_job_counts(request.user, job)
+    progress = job_progress(job, counts=counts)
+    if request.htmx and progress.finished:
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"  # the poll saw it end: the whole page shows what it did
+        return response
+    context = {"job": job, "progress": progress, "counts": counts,
+               "layout": "workshop/chair_base.html" if policy.is_chair(request.user) else "base.html"}
+    return render(request, "workshop/partials/job_progress.html" if request.htmx else "workshop/job.html", context)

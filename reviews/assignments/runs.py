@@ -9,17 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews.assignments.affinity import Affinity, Bid, Weights, incidence, profile_text, tfidf_vectors
-from reviews.assignments.services import assignment_add
 from reviews.assignments.solver import AssignmentInfeasible, assign
 from reviews.models import Assignment, AssignmentRun, PcProfile, Review, ReviewStatus, RunStatus, TopicExpertise
 from reviews.models import Bid as BidRow
 from reviews.tasks import assignment_run_task
 from submissions.models import Submission
-from submissions.selectors import with_related
 from workshop import policy
 from workshop.errors import Refused
-from workshop.models import User, VocabularyKind
-from workshop.runs import Progress, RunState, progress_write
+from workshop.models import Job, JobKind, User, VocabularyKind
+from workshop.runs import ACTIVE, Progress, RunState, progress_write
 from workshop.selectors import pc_members, users_with_roles_cached
 
 MODES = {"fresh": "Fresh assignment (replace assignments without a submitted review)",
@@ -275,46 +273,11 @@ def _people(ids: set[int]) -> dict[int, User]:
     return users_with_roles_cached(ids)
 
 
-def run_apply(*, run: AssignmentRun, by: User) -> tuple[int, int, list[str]]:
-    """Make the proposal the assignment: add its new pairs (mailing those
-    reviewers) and, except in "ensure" mode, drop assignments it does not keep
-    unless their review is submitted. A dropped assignment's draft stays, as
-    its writer left it, for nobody but them should they be assigned again.
-    Pairs that conflicts declared since the run now forbid are skipped and
-    named. Returns (added, removed, skipped)."""
-    if run.status != RunStatus.DONE:
-        raise Refused("Only a finished proposal can be applied.")
-    view = run_view(run=run, user=by)
-    proposed = {(p["paper"], p["reviewer"]): p for p in view.pairs}
-    skipped = [f"#{p['paper']} → {p['reviewer_user'].full_name if p['reviewer_user'] else 'a removed account'}"
-               f" ({p['refusal']})" for p in view.blocked]
-    if view.left_out:
-        skipped.append("papers you are now conflicted with")
-    added = removed = 0
-    with transaction.atomic():
-        locked = AssignmentRun.objects.select_for_update().get(pk=run.pk)
-        if locked.status != RunStatus.DONE:
-            raise Refused("This proposal was already applied or discarded.")
-        current = set(Assignment.objects.values_list("submission_id", "reviewer_id"))
-        if run.params["mode"] != "ensure":
-            submitted = set(Review.objects.filter(status=ReviewStatus.SUBMITTED).values_list(
-                "submission_id", "reviewer_id"))
-            dropped = current - set(proposed) - submitted
-            managed = {s.pk for s in with_related(Submission.objects.filter(pk__in={p for p, _ in dropped}))
-                       if policy.can_manage_assignments(by, s)}
-            for paper_id, reviewer_id in dropped:
-                if paper_id in managed:
-                    Assignment.objects.filter(submission_id=paper_id, reviewer_id=reviewer_id).delete()
-                    removed += 1
-        for key in sorted(set(proposed) - current):
-            pair = proposed[key]
-            assignment_add(submission=pair["submission"], reviewer=pair["reviewer_user"], by=by)
-            added += 1
-        AssignmentRun.objects.filter(pk=run.pk).update(status=RunStatus.APPLIED)
-    return added, removed, skipped
-
-
 def run_discard(*, run: AssignmentRun) -> None:
+    """Discard a proposal, unless it is being applied (the job would apply it all the same)."""
+    applying = Job.objects.filter(kind=JobKind.ASSIGNMENT_APPLY, scope=f"run:{run.pk}", state__in=ACTIVE)
+    if applying.exists():
+        raise Refused("This proposal is being applied; it can no longer be discarded.")
     AssignmentRun.objects.filter(pk=run.pk, status__in=[RunStatus.DONE, RunStatus.FAILED]).update(
         status=RunStatus.DISCARDED)
 

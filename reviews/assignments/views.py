@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reviews.assignments import runs, selectors, services
+from reviews.assignments import apply, runs, selectors, services
 from reviews.assignments.forms import AutoAssignForm
 from reviews.committee.forms import CsvForm
 from reviews.models import Assignment, AssignmentRun, RunStatus
@@ -126,7 +126,8 @@ def auto_run(request, pk):
         response["HX-Refresh"] = "true"
         return response
     return render(request, "reviews/auto_run.html",
-                  {"run": run, **_preview(run, request.user, request.GET.get("page"))})
+                  {"run": run, **_preview(run, request.user, request.GET.get("page")),
+                   "mail_modes": list(apply.MAIL_MODES.items()), "applying": apply.run_applying(run)})
 
 
 PAGE_PAPERS = 100  # papers per page of the per-paper table; the figures above it cover every paper
@@ -167,24 +168,27 @@ def _preview(run: AssignmentRun, user, page_number=None) -> dict:
 @require_POST
 @require(policy.can_run_assignment)
 def auto_apply(request, pk):
+    """Queue the job that applies the proposal and show its page (workshop/jobs.py)."""
     run = _own_run(request, pk)
     try:
-        added, removed, skipped = runs.run_apply(run=run, by=request.user)
-        messages.success(request, f"Assignment applied: {added} new, {removed} removed. The new reviewers were "
-                                  "mailed.")
-        if skipped:
-            messages.warning(request, "Not applied, because of conflicts declared since the proposal was computed: "
-                                      + "; ".join(skipped) + ".")
+        job, started = apply.run_apply_start(run=run, by=request.user, mail=request.POST.get("mail", "digest"))
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("auto_run", pk=run.pk)
-    return redirect("chair_assignments")
+    if not started:
+        messages.info(request, "This proposal is already being applied; here is its progress.")
+    return redirect("job_detail", public_id=job.public_id)
 
 
 @require_POST
 @require(policy.can_run_assignment)
 def auto_discard(request, pk):
-    runs.run_discard(run=_own_run(request, pk))
+    run = _own_run(request, pk)
+    try:
+        runs.run_discard(run=run)
+    except Refused as refused:
+        messages.error(request, refused.message)
+        return redirect("auto_run", pk=run.pk)
     messages.info(request, "Proposal discarded; nothing changed.")
     return redirect("auto_start")
 

@@ -8,13 +8,13 @@ reminders under double blind)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from submissions.models import Submission
 from submissions.selectors import conflicted_numbers, manages_proceedings
 from workshop import policy
-from workshop.models import MailBatch, MailStatus, OutgoingMail
+from workshop.models import MailBatch, MailPaper, MailStatus, OutgoingMail
 from workshop.runs import Progress, RunState
 from workshop.selectors import workshop_current
 
@@ -24,9 +24,11 @@ def mails_visible_to(*, user, status: str | None = None) -> QuerySet[OutgoingMai
     are conflicted with are left out in the query, before any paging."""
     if not policy.can_view_outbox(user):
         return OutgoingMail.objects.none()
+    conflicted = conflicted_numbers(user=user)
     mails = OutgoingMail.objects.filter(
-        Q(paper_number__isnull=True) | ~Q(paper_number__in=conflicted_numbers(user=user))
-    ).order_by("-created_at", "-id")
+        Q(paper_number__isnull=True) | ~Q(paper_number__in=conflicted)
+    ).exclude(Exists(MailPaper.objects.filter(mail=OuterRef("pk"), number__in=conflicted))).order_by(
+        "-created_at", "-id")
     return mails.filter(status=status) if status else mails
 
 

@@ -376,6 +376,30 @@ def test_own_run_hides_paper_chair_became_conflicted_with(url):
     assert_no_differences(compare_worlds(build, persona="chair", start_urls=[url], max_urls=1))
 
 
+JOB_URL = f"/jobs/{uuid.UUID(int=1)}/"
+
+
+@pytest.mark.parametrize("persona", ["conflicted_chair", "reviewer", "author"])
+def test_another_chairs_apply_job_and_its_mails_say_nothing_of_a_conflicted_paper(persona):
+    """World b's proposal gives #1 one more reviewer (and drops an unsubmitted one): the job's
+    page shows another chair only its share done, and the reviewer's one mail listing their
+    papers names #1, so the outbox hides it from who is conflicted with #1."""
+    from reviews.assignments.apply import run_apply_start
+    from workshop.models import Job
+
+    def build(variant):
+        world = base_world(Base())
+        run = _run(world, by="other_chair",
+                   reviewer_for_1="pending_reviewer" if variant == "a" else "unassigned_pc")
+        run_apply_start(run=run, by=world["other_chair"])  # the eager worker runs it on commit
+        Job.objects.update(public_id=uuid.UUID(int=1))
+        return world
+
+    chair = "chair" in PEOPLE[persona][2]
+    assert_no_differences(compare_worlds(build, persona=persona, start_urls=START,
+                                         extra_urls=[*(CHAIR_DIRECT if chair else DIRECT), JOB_URL]))
+
+
 def other_topic(world):  # #1 has the first topic (pk 1) in world a
     world["paper"].topics.set([Topic.objects.order_by("position")[3]])
 

@@ -49,6 +49,10 @@ from workshop.policy.decisions import (  # noqa: F401
     meta_review_parts_visible,
     response_refusal,
 )
+from workshop.policy.jobs import (  # noqa: F401
+    can_view_job,
+    can_view_job_counts,
+)
 from workshop.policy.outbox import (  # noqa: F401
     can_view_mail,
     can_view_mail_body,

@@ -42,3 +42,16 @@ def pc_of(n: int) -> list:
     for person in people:
         RoleFactory(user=person, name="pc")
     return people
+
+
+def apply_run(run, by, *, mail="digest"):
+    """Apply a proposal as the chair's button does: queue the job, let the (eager) worker
+    run it; (added, removed, skipped) as its page tells them."""
+    from django.test import TestCase
+
+    from reviews.assignments.apply import run_apply_start
+
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the job starts when the request commits
+        job, _ = run_apply_start(run=run, by=by, mail=mail)
+    job.refresh_from_db()
+    return job.result.get("added"), job.result.get("removed"), job.result.get("skipped"), job

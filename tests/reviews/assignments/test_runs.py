@@ -7,7 +7,7 @@ from reviews.assignments import runs
 from reviews.models import Assignment, AssignmentRun, Review, RunStatus
 from submissions.models import Conflict
 from tests.factories import SubmissionFactory
-from tests.reviews.assignments.conftest import pc_of, run_params
+from tests.reviews.assignments.conftest import apply_run, pc_of, run_params
 from tests.reviews.conftest import submitted_review
 from workshop import policy
 from workshop.errors import Refused
@@ -62,13 +62,13 @@ def test_apply_adds_the_new_pairs_mails_them_and_keeps_started_reviews(experts, 
         run = runs.run_create(by=chair, params=run_params(k=2, max_load=2))
     run.refresh_from_db()
 
-    added, removed, skipped = runs.run_apply(run=run, by=chair)
+    added, removed, skipped, _ = apply_run(run, chair, mail="each")
 
     assert Assignment.objects.filter(pk=started.pk).exists()
     assert (added, removed, skipped) == (3, 0, [])
     assert OutgoingMail.objects.filter(kind="pc:assignment").count() == 3
     with pytest.raises(Refused):
-        runs.run_apply(run=AssignmentRun.objects.get(pk=run.pk), by=chair)
+        apply_run(AssignmentRun.objects.get(pk=run.pk), chair)
 
 
 @pytest.mark.django_db
@@ -147,7 +147,7 @@ def test_a_draft_changes_nothing_in_a_run_and_an_applied_run_keeps_it_for_its_wr
     without_draft.refresh_from_db()
     with_draft.refresh_from_db()
 
-    added, removed, _ = runs.run_apply(run=with_draft, by=chair)
+    added, removed, _, _ = apply_run(with_draft, chair)
 
     assert _shown(with_draft) == _shown(without_draft)
     assert (verification.pk, people["poison"].pk, False) not in _shown(with_draft)

@@ -152,11 +152,14 @@ def test_auto_page_flow_preview_then_apply(client_for, experts, chair, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("auto_start"), form)
     preview = client.get(response.url).content.decode()
-    client.post(reverse("auto_apply", args=[AssignmentRun.objects.get().pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        applying = client.post(reverse("auto_apply", args=[AssignmentRun.objects.get().pk]))
+    job_page = client.get(applying.url).content.decode()
 
     assert "2 new assignments would be made" in preview
     assert "<svg" in preview and "Scores of the assigned pairs" in preview
     assert Assignment.objects.count() == 2
+    assert "Assignment applied: <strong>2</strong> new, <strong>0</strong> removed" in job_page
 
 
 @pytest.mark.django_db
@@ -221,7 +224,8 @@ def test_saved_run_is_filtered_by_conflicts_declared_after_it(client_for, expert
     preview = client.get(reverse("auto_run", args=[run.pk])).content.decode()
     csv_text = client.get(reverse("auto_run_csv", args=[run.pk])).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        applied = client.post(reverse("auto_apply", args=[run.pk]), follow=True).content.decode()
+        job_url = client.post(reverse("auto_apply", args=[run.pk])).url
+    applied = client.get(job_url).content.decode()
 
     assert poisoning.title not in preview
     assert "are left out" in preview and "Will not be applied" in preview
@@ -241,7 +245,7 @@ def test_preview_queries_do_not_grow_with_papers(client_for, chair, count, membe
     client = client_for(chair)
     client.get(reverse("auto_start"))  # the session and the workshop are read once per client
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("auto_run", args=[run.pk]))
 
     assert response.status_code == 200

@@ -1,0 +1,18 @@
+"""Who may watch a job: whoever may start that kind of job. Only the person who started
+it sees what it counted (how many pairs, how many papers): another chair may be
+conflicted with some of them, so they see the share done and the state."""
+
+from workshop.models import JobKind
+from workshop.policy.decisions import can_release_decisions
+from workshop.policy.roles import can_run_assignment
+
+_STARTERS = {JobKind.ASSIGNMENT_APPLY: can_run_assignment, JobKind.DECISIONS_RELEASE: can_release_decisions}
+
+
+def can_view_job(user, job) -> bool:
+    return getattr(user, "is_authenticated", False) and (
+        job.created_by_id == user.pk or _STARTERS[job.kind](user))
+
+
+def can_view_job_counts(user, job) -> bool:
+    return getattr(user, "is_authenticated", False) and job.created_by_id == user.pk
