@@ -19,6 +19,13 @@ def assignment_apply_task(job_id: int) -> None:
     job_drive(job_id, prepare=apply_prepare, batch=apply_batch, finish=apply_finish)
 
 
+@shared_task(acks_late=True, name="reviews.tasks.decisions_release_task")
+def decisions_release_task(job_id: int) -> None:
+    from reviews.decisions.release import release_run
+
+    release_run(job_id)
+
+
 @shared_task(name="reviews.tasks.reminders_task")
 def reminders_task() -> int:
     from reviews.reviewing.reminders import reminders_automatic

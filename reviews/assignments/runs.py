@@ -2,6 +2,8 @@
 affinity and solver (affinity.py, solver.py), keep the proposal on an
 AssignmentRun, and apply it in one transaction."""
 
+import logging
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -19,6 +21,8 @@ from workshop.errors import Refused
 from workshop.models import Job, JobKind, User, VocabularyKind
 from workshop.runs import ACTIVE, Progress, RunState, progress_write
 from workshop.selectors import pc_members, users_with_roles_cached
+
+log = logging.getLogger(__name__)
 
 MODES = {"fresh": "Fresh assignment (replace assignments without a submitted review)",
          "ensure": "Ensure every paper has k (only add)",
@@ -182,7 +186,9 @@ def _proposal(inputs: Inputs, affinity: Affinity, result) -> dict:
                *([round(x, 3) for x in getattr(parts, name).tolist()] for name in ("text", "topic", "threat", "bid")),
                result.kept.astype(bool).tolist()]
     return {"fields": list(PAIR_FIELDS), "pairs": [list(row) for row in zip(*columns, strict=True)],
-            "objective": result.objective, "total": result.total_score, "min_paper": result.min_paper_score,
+            "objective": result.objective, "total": result.total_score,
+            # JSON has no NaN (PostgreSQL refuses it): the solver's NaN means no paper needed a reviewer
+            "min_paper": result.min_paper_score if math.isfinite(result.min_paper_score) else None,
             "seconds": result.solve_seconds,
             "loads": {inputs.reviewers[j].pk: int(n) for j, n in enumerate(result.loads)}}
 
@@ -216,6 +222,11 @@ def run_execute(*, run_id: int) -> None:
     except AssignmentInfeasible as infeasible:
         progress_write(AssignmentRun, run.pk, status=RunStatus.FAILED, message=str(infeasible),
                        finished_at=timezone.now(), stage="Not possible")
+    except Exception as error:  # noqa: BLE001 - the page must stop saying "working"; the log has why
+        log.exception("assignment run %s failed", run.pk)
+        progress_write(AssignmentRun, run.pk, status=RunStatus.FAILED, finished_at=timezone.now(), stage="Failed",
+                       message=f"The computation stopped on an error ({type(error).__name__}); nothing was "
+                               "changed. Try again, or tell the site's administrators.")
 
 
 def _pairs(pairs: list[tuple[int, int]]):

@@ -9,17 +9,20 @@ their {reviews} is `reviews_for_authors`, the view authors get on the site."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from reviews.decisions.letters import decision_mail, paper_values
+from reviews.tasks import decisions_release_task
 from submissions.models import DecisionChange, Outcome, Submission
 from submissions.selectors import with_related
 from workshop import policy
 from workshop.errors import Refused
-from workshop.mail import mail_batch_create, mail_queue, text_render
-from workshop.models import MailBatch, User, Workshop
+from workshop.jobs import job_drive, job_start
+from workshop.mail import mail_batch_create, mail_queue_many, text_render
+from workshop.models import Job, JobKind, MailBatch, User, Workshop
 from workshop.selectors import workshop_current
 
 
@@ -47,13 +50,17 @@ class ReleasePlan:
         return self.first + self.changed
 
 
-def _pending(by: User) -> tuple[list[ReleaseItem], list[ReleaseItem]]:
-    """(papers with a decision to release, papers whose released decision was cleared) that `by` manages."""
-    papers = with_related(Submission.objects.filter(withdrawn_at__isnull=True).filter(
+def _pending(by: User, numbers: list[int] | None = None) -> tuple[list[ReleaseItem], list[ReleaseItem]]:
+    """(papers with a decision to release, papers whose released decision was cleared) that `by`
+    manages, of `numbers` when given."""
+    papers = Submission.objects.filter(withdrawn_at__isnull=True).filter(
         Q(outcome__isnull=False, decision_released_at__isnull=True)
         | Q(released_outcome__isnull=False) & ~Q(outcome=F("released_outcome"))
         | Q(outcome__isnull=True, released_outcome__isnull=False)
-    ).select_related("outcome", "released_outcome")).order_by("pk")
+    )
+    if numbers is not None:
+        papers = papers.filter(pk__in=numbers)
+    papers = with_related(papers.select_related("outcome", "released_outcome")).order_by("pk")
     papers = [p for p in papers if policy.can_decide(by, p) and policy.decision_pending(p)]
     changes = {}
     for change in DecisionChange.objects.filter(submission__in=papers).select_related("by").order_by("at", "id"):
@@ -77,7 +84,7 @@ def release_plan(*, by: User) -> ReleasePlan:
 
 def release_letters(*, by: User, start: int, count: int) -> list[tuple[str, str, str, Submission]]:
     """Every mail of the next release, `count` from the `start`-th: (to, subject, body, paper),
-    exactly as `decisions_release` would send them now."""
+    exactly as the next release job (`release_batch`) would send them now."""
     workshop = workshop_current()
     pending, _ = _pending(by)
     letters: list[tuple[str, str, str, Submission]] = []
@@ -102,29 +109,75 @@ def release_letter(item: ReleaseItem, workshop: Workshop) -> tuple[str, str]:
                        values=paper_values(item.paper, workshop) | {"old_outcome": item.told.name, "letter": body})
 
 
-def decisions_release(*, by: User) -> MailBatch:
-    """Release every decision `by` manages that the authors have not been told: first
-    decisions with their outcome's letter, changed ones with a letter saying so."""
+def _releasable(by: User):
+    """`_pending(by)[0]` as one query (`policy.decision_pending` and `can_decide` in SQL), so the
+    request that starts a release stays quick at any size; the job reads the papers themselves."""
+    told_otherwise = (Q(released_outcome__isnull=True) | ~Q(outcome=F("released_outcome"))
+                      | Q(decision_released_at__isnull=True))
+    return Submission.objects.filter(Q(withdrawn_at__isnull=True, outcome__isnull=False) & told_otherwise).exclude(
+        pk__in=Submission.objects.filter(policy.conflicted_submissions_q(by)).values("pk"))
+
+
+def decisions_release_start(*, by: User) -> tuple[Job, bool]:
+    """Queue the release of every decision `by` manages that the authors have not been told:
+    first decisions with their outcome's letter, changed ones with a letter saying so. The
+    worker does it a batch of papers a transaction (`release_prepare`, `release_batch`);
+    (the job, False) when a release is already under way."""
     if not policy.can_release_decisions(by):
         raise Refused("Only chairs release decisions.")
-    workshop = workshop_current()
-    now = timezone.now()
+    if not _releasable(by).exists():
+        raise Refused("Nothing new to release: the authors of every decided paper you manage know its decision.")
     with transaction.atomic():
-        candidates = [item.paper.pk for item in _pending(by)[0]]
-        # Lock the rows and take them again: two chairs clicking at once send once.
-        list(Submission.objects.select_for_update(of=("self",)).filter(pk__in=candidates).values_list("pk"))
-        items = [item for item in _pending(by)[0] if item.paper.pk in set(candidates)]
-        if not items:
-            raise Refused("Nothing new to release: the authors of every decided paper you manage know its decision.")
-        batch = mail_batch_create(label=f"Decisions on {len(items)} paper{'s' if len(items) > 1 else ''}", by=by)
-        for item in items:
-            subject, body = release_letter(item, workshop)
-            for author in item.paper.authors.all():  # one mail each: one To, no shared Cc
-                mail_queue(to=author.email, subject=subject, body=body,
-                           kind="decision:notification" if item.first else "decision:changed",
-                           paper=item.paper.pk, related=item.paper, batch=batch)
-        for outcome_id in {item.paper.outcome_id for item in items}:
-            Submission.objects.filter(pk__in=[i.paper.pk for i in items if i.paper.outcome_id == outcome_id]).update(
-                released_outcome_id=outcome_id, decision_released_at=now)
+        batch = mail_batch_create(label="Decisions", by=by)
+        job, started = job_start(kind=JobKind.DECISIONS_RELEASE, scope="release", by=by,
+                                 params={"batch": batch.pk}, task=decisions_release_task)
+        if not started:
+            batch.delete()
+        return job, started
+
+
+def release_prepare(job: Job) -> int:
+    """Fix which decisions this release tells: each paper with the outcome it has now."""
+    items = _pending(job.created_by)[0]
+    if not items:
+        raise Refused("Nothing new to release: another release told the authors already.")
+    job.params["papers"] = [[item.paper.pk, item.paper.outcome_id] for item in items]
+    label = f"Decisions on {len(items)} paper{'s' if len(items) > 1 else ''}"
+    MailBatch.objects.filter(pk=job.params["batch"]).update(label=label)
+    job.result = {"unit": "papers", "released": 0, "mails": 0, "changed_meanwhile": [], "batch": ""}
+    return len(items)
+
+
+def release_batch(job: Job) -> int:
+    """Tell the next papers' authors and mark those decisions released, in one transaction.
+    A paper decided again since the job began is left for the next release."""
+    chunk = job.params["papers"][job.done:job.done + settings.JOB_BATCH]
+    planned = dict(map(tuple, chunk))
+    batch = MailBatch.objects.get(pk=job.params["batch"])
+    workshop = workshop_current()
+    items = [item for item in _pending(job.created_by, list(planned))[0]
+             if item.paper.outcome_id == planned[item.paper.pk]]
+    job.result["changed_meanwhile"] += sorted(set(planned) - {item.paper.pk for item in items})
+    mails = []
+    for item in items:
+        subject, body = release_letter(item, workshop)
+        mails += [{"to": author.email, "subject": subject, "body": body, "paper": item.paper.pk,
+                   "related": item.paper, "batch": batch,
+                   "kind": "decision:notification" if item.first else "decision:changed"}
+                  for author in item.paper.authors.all()]  # one mail each: one To, no shared Cc
+    mail_queue_many(mails)
+    now = timezone.now()
+    for outcome_id in {item.paper.outcome_id for item in items}:
+        Submission.objects.filter(pk__in=[i.paper.pk for i in items if i.paper.outcome_id == outcome_id]).update(
+            released_outcome_id=outcome_id, decision_released_at=now)
+    if items:
         Workshop.objects.filter(pk=workshop.pk).update(decisions_released=True)
-    return batch
+    job.result["released"] += len(items)
+    job.result["mails"] += len(mails)
+    job.result["batch"] = str(batch.public_id)
+    return len(chunk)
+
+
+def release_run(job_id: int) -> None:
+    """What the worker does with a release job (also the demo's, which needs it done at once)."""
+    job_drive(job_id, prepare=release_prepare, batch=release_batch)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from reviews.decisions import services
 from reviews.decisions.forms import BulkForm
-from reviews.decisions.release import decisions_release, release_plan
+from reviews.decisions.release import decisions_release_start, release_plan
 from reviews.decisions.release import release_letters as release_letters_page
 from reviews.decisions.selectors import papers_decidable_by
 from submissions.forms import DecisionForm
@@ -119,12 +119,13 @@ def release(request):
             messages.error(request, "Nothing was sent: tick the box to confirm the release.")
         else:
             try:
-                batch = decisions_release(by=request.user)
+                job, started = decisions_release_start(by=request.user)
             except Refused as refused:
                 messages.error(request, refused.message)
             else:
-                messages.success(request, f"Released. {batch.mails.count()} mails are on their way.")
-                return redirect("mail_batch", public_id=batch.public_id)
+                if not started:
+                    messages.info(request, "A release is already under way; here is its progress.")
+                return redirect("job_detail", public_id=job.public_id)
         return redirect("release")
     return render(request, "reviews/release.html", {"plan": plan})
 

@@ -83,9 +83,12 @@ def batch_progress_or_404(*, user, public_id) -> BatchProgress:
         progress = _by_mail(batch, [m for m, _ in counted])
     else:
         progress = _by_paper(batch, [m for m, _ in counted])
-    # "Decisions on 5 papers" counts the papers a conflicted chair does not see: then a plain name
+    # "Decisions on 5 papers" may count papers a conflicted chair does not see. Whether it does must
+    # not show either, so whoever is conflicted with any paper gets a plain name for every batch
+    # but their own.
     sender = batch.created_by.full_name if batch.created_by else "the site"
-    progress.label = batch.label if len(counted) == len(mails) else f"Mail sent by {sender}"
+    own = batch.created_by_id == getattr(user, "pk", None)
+    progress.label = batch.label if own or not conflicted_numbers(user=user).exists() else f"Mail sent by {sender}"
     return progress
 
 

@@ -77,7 +77,9 @@ def test_a_chairs_decision_week(live_server, browser, settings, tmp_path):
     chair.get_by_role("link", name="← Release decisions").click()
     chair.get_by_label("decisions (2 changed since the last release) and send").check()
     chair.get_by_role("button", name="Release and send").click()
-    expect(chair.get_by_text("Done")).to_be_visible()
+    expect(chair.get_by_role("heading", name="Releasing decisions")).to_be_visible()
+    expect(chair.get_by_text(re.compile(r"Released \d+ decisions?: \d+ mails? to their authors"))).to_be_visible()
+    chair.get_by_role("link", name="Watch the mails go out").click()
     expect(chair.locator("#batch-progress")).to_contain_text("0 queued")
     assert OutgoingMail.objects.filter(kind="decision:changed", recipient="author@lakeside.example").exists()
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from reviews.decisions.release import decisions_release
+from reviews.decisions.release import decisions_release_start
 from submissions.models import Author, Outcome, Submission
 from tests.factories import RoleFactory, UserFactory
 from tests.integration.conftest import wait_for
 from workshop.mail import outbox_sweep
-from workshop.models import MailStatus, OutgoingMail
+from workshop.models import MailBatch, MailStatus, OutgoingMail
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,8 @@ def test_release_of_200_mails_survives_a_killed_worker(start_worker, smtp_sink):
     sink.hold_after = 70  # the 71st mail stalls in the SMTP conversation: the worker is caught mid-send
     first = start_worker()
 
-    batch = decisions_release(by=chair)
+    job, _ = decisions_release_start(by=chair)  # the worker releases, then sends
+    batch = MailBatch.objects.get(pk=job.params["batch"])
     assert wait_for(sink.stalled.is_set, timeout=120)
     first.kill()
     sink.hold.clear()

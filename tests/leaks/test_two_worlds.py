@@ -400,6 +400,33 @@ def test_another_chairs_apply_job_and_its_mails_say_nothing_of_a_conflicted_pape
                                          extra_urls=[*(CHAIR_DIRECT if chair else DIRECT), JOB_URL]))
 
 
+def test_another_chairs_release_job_says_nothing_of_a_conflicted_papers_decision():
+    """World b's release also tells #1's decision: the job's page shows the conflicted chair only
+    its share done, and its mail batch counts no mail about #1."""
+    from reviews.decisions.release import decisions_release_start, release_run
+    from reviews.decisions.services import decision_record
+    from workshop.models import Job, MailBatch, OutgoingMail
+
+    def build(variant):
+        world = base_world(Base())
+        poster = Outcome.objects.get(name="Accept (poster)")
+        decision_record(submission=world["other"], outcome=poster, by=world["other_chair"])
+        if variant == "b":
+            decision_record(submission=world["paper"], outcome=poster, by=world["other_chair"])
+        job, _ = decisions_release_start(by=world["other_chair"])
+        release_run(job.pk)
+        Job.objects.update(public_id=uuid.UUID(int=1))
+        # The harness numbers new ids in order, so world b's hidden mails would shift the visible ones'.
+        for n, mail in enumerate(OutgoingMail.objects.filter(paper_number=world["other"].pk).order_by("recipient")):
+            OutgoingMail.objects.filter(pk=mail.pk).update(public_id=uuid.UUID(int=1000 + n))
+        MailBatch.objects.filter(pk=job.params["batch"]).update(public_id=uuid.UUID(int=2))
+        return world
+
+    assert_no_differences(compare_worlds(build, persona="conflicted_chair", start_urls=START,
+                                         extra_urls=[*CHAIR_DIRECT, JOB_URL, f"/chair/mail/{uuid.UUID(int=2)}/",
+                                                     f"/chair/outbox/{uuid.UUID(int=1000)}/"]))
+
+
 def other_topic(world):  # #1 has the first topic (pk 1) in world a
     world["paper"].topics.set([Topic.objects.order_by("position")[3]])
 

@@ -86,3 +86,13 @@ def in_both_times(when) -> str:
 
     return (f'<span class="dated">{format_moment(when, AOE)} <time datetime="{when.isoformat()}" '
             'data-local-time="short"></time></span>')
+
+
+def release_now(*, by):
+    """A chair releases the decisions and the worker does the job at once: the release's mail batch."""
+    from reviews.decisions.release import decisions_release_start, release_run
+    from workshop.models import MailBatch
+
+    job, _ = decisions_release_start(by=by)
+    release_run(job.pk)
+    return MailBatch.objects.get(pk=job.params["batch"])

@@ -171,3 +171,37 @@ def test_a_submitted_review_keeps_its_pair_in_a_fresh_run(experts, chair, django
     run.refresh_from_db()
 
     assert (verification.pk, people["poison"].pk, True) in _shown(run)
+
+
+@pytest.mark.django_db
+def test_an_ensure_run_when_every_paper_has_its_reviewers_proposes_nothing(experts, chair,
+                                                                            django_capture_on_commit_callbacks):
+    """The solver's minimum over no paper is NaN, which PostgreSQL refused in the stored JSON:
+    the run failed with a database error instead of saying there is nothing to add."""
+    people, poisoning, verification = experts
+    Assignment.objects.create(submission=poisoning, reviewer=people["poison"])
+    Assignment.objects.create(submission=verification, reviewer=people["verify"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.run_create(by=chair, params=run_params(mode="ensure", k=1))
+    run.refresh_from_db()
+
+    assert run.status == RunStatus.DONE
+    assert run.result["min_paper"] is None
+    assert all(pair["kept"] for pair in runs.stored_pairs(run.result))
+
+
+@pytest.mark.django_db
+def test_a_run_that_breaks_says_so_instead_of_working_forever(experts, chair, monkeypatch,
+                                                              django_capture_on_commit_callbacks):
+    def broken(*args, **kwargs):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(runs, "_affinity", broken)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.run_create(by=chair, params=run_params())
+    run.refresh_from_db()
+
+    assert run.status == RunStatus.FAILED
+    assert run.message.startswith("The computation stopped on an error (RuntimeError); nothing was changed.")

@@ -5,10 +5,10 @@ without its own tick; what authors see changes only through a release."""
 import pytest
 from django.urls import reverse
 
-from reviews.decisions.release import decisions_release
 from reviews.decisions.services import decision_record
 from submissions.models import DecisionChange, Outcome, Submission, Tag
 from tests.factories import SubmissionFactory
+from tests.reviews.conftest import release_now
 from workshop.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def released(pc_world):
     """#paper accepted (poster) and released; `other` undecided."""
     people, paper = pc_world
     decision_record(submission=paper, outcome=_outcome("Accept (poster)"), by=people["chair"])
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
     return people, Submission.objects.get(pk=paper.pk), SubmissionFactory(title="An undecided paper")
 
 

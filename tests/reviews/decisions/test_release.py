@@ -5,14 +5,15 @@ chairs can read every letter of the batch."""
 import pytest
 from django.urls import reverse
 
-from reviews.decisions.release import decisions_release, release_letters, release_plan
+from reviews.decisions.release import release_letters, release_plan
 from reviews.decisions.services import decision_record
 from reviews.models import MetaReview
 from submissions.models import Outcome, Submission
 from submissions.selectors import with_related
 from tests.factories import SubmissionFactory
+from tests.reviews.conftest import release_now
 from workshop.errors import Refused
-from workshop.models import MailStatus, OutgoingMail
+from workshop.models import Job, MailStatus, OutgoingMail
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def changed(pc_world):
     """#paper released as Accept (poster), then changed to Reject; `fresh` decided for the first time."""
     people, paper = pc_world
     decision_record(submission=paper, outcome=_outcome("Accept (poster)"), by=people["chair"])
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
     decision_record(submission=Submission.objects.get(pk=paper.pk), outcome=_outcome("Reject"), by=people["chair"],
                     change_released=True, note="Flaw found in the proof")
     fresh = SubmissionFactory(title="A first decision", authors=[("Fay First", "fay@first.example")])
@@ -51,7 +52,7 @@ def test_the_release_page_shows_changed_decisions_apart_with_from_to_who_and_whe
 def test_a_changed_decision_gets_a_letter_that_says_it_changed(changed):
     people, paper, fresh = changed
 
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
 
     changed_mails = list(OutgoingMail.objects.filter(kind="decision:changed").order_by("recipient"))
     first_mails = list(OutgoingMail.objects.filter(kind="decision:notification"))
@@ -65,7 +66,7 @@ def test_a_changed_decision_gets_a_letter_that_says_it_changed(changed):
 
 def test_the_second_release_finds_nothing_and_the_authors_see_the_new_decision(client_for, changed):
     people, paper, _fresh = changed
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
 
     page = client_for(people["chair"]).get(reverse("release")).content.decode()
     author = client_for(people["author"]).get(reverse("submissions_dashboard")).content.decode()
@@ -95,7 +96,7 @@ def test_release_letters_are_exactly_what_is_sent(changed):
 
     letters = {(to, subject, body) for to, subject, body, _ in release_letters(by=people["chair"], start=0,
                                                                                count=100)}
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
 
     assert letters == {(m.recipient, m.subject, m.body) for m in OutgoingMail.objects.all()}
     assert len(letters) == 3
@@ -104,7 +105,7 @@ def test_release_letters_are_exactly_what_is_sent(changed):
 def test_a_cleared_released_decision_is_shown_and_sends_nothing(client_for, pc_world):
     people, paper = pc_world
     decision_record(submission=paper, outcome=_outcome("Accept (poster)"), by=people["chair"])
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
     decision_record(submission=Submission.objects.get(pk=paper.pk), outcome=None, by=people["chair"],
                     change_released=True)
 
@@ -130,7 +131,7 @@ def test_release_mails_each_author_once_with_reviews_but_no_names_or_pc_text(pc_
     decision_record(submission=paper, outcome=_accept(), by=people["chair"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        batch = decisions_release(by=people["chair"])
+        batch = release_now(by=people["chair"])
 
     mails = list(OutgoingMail.objects.filter(kind="decision:notification").order_by("recipient"))
     assert [m.recipient for m in mails] == sorted([people["author"].email, people["coauthor"].email])
@@ -147,13 +148,13 @@ def test_release_mails_each_author_once_with_reviews_but_no_names_or_pc_text(pc_
 def test_release_twice_sends_nothing_new_and_later_decisions_go_separately(pc_world):
     people, paper = pc_world
     decision_record(submission=paper, outcome=_accept(), by=people["chair"])
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
 
     with pytest.raises(Refused) as nothing_new:
-        decisions_release(by=people["chair"])
+        release_now(by=people["chair"])
     later = SubmissionFactory(authors=[("Lena Later", "lena@later.example")])
     decision_record(submission=_fresh(later), outcome=Outcome.objects.get(name="Reject"), by=people["chair"])
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
 
     assert nothing_new.value.message.startswith("Nothing new to release")
     assert list(OutgoingMail.objects.filter(kind="decision:notification").values_list("paper_number", flat=True)
@@ -169,7 +170,7 @@ def test_release_by_a_conflicted_chair_leaves_that_paper_for_another(pc_world):
 
     assert plan.items == [] and plan.mails == 0
     with pytest.raises(Refused):
-        decisions_release(by=people["conflicted_chair"])
+        release_now(by=people["conflicted_chair"])
 
 
 @pytest.mark.django_db
@@ -182,13 +183,17 @@ def test_release_page_previews_the_exact_mail_and_count_then_shows_progress(clie
     preview = client.get(reverse("release")).content.decode()
     unconfirmed = client.post(reverse("release"), follow=True).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(reverse("release"), {"confirm": "yes"}, follow=True)
-    progress_url = done.redirect_chain[-1][0]
+        queued = client.post(reverse("release"), {"confirm": "yes"}, follow=True)
+    job_url = queued.redirect_chain[-1][0]
+    job_page = client.get(job_url).content.decode()
+    progress_url = reverse("mail_batch", args=[Job.objects.get().result["batch"]])
     finished = client.get(progress_url, HTTP_HX_REQUEST="true").content.decode()
 
     assert "sends <strong>2 mails</strong>" in preview and "Poisons detectors." in preview
     assert "tick the box" in unconfirmed
-    assert "<strong>0</strong> sent · <strong>2</strong> queued" in done.content.decode()  # the worker has them
+    assert "Waiting for a worker" in queued.content.decode()  # the request only queued the job
+    assert "Released <strong>1</strong> decision: <strong>2</strong> mails to their authors." in job_page
+    assert f'href="{progress_url}"' in job_page
     assert "<strong>2</strong> sent · <strong>0</strong> queued · <strong>0</strong> failed, of 2." in finished
     assert "hx-trigger" not in finished  # the polling stops when everything went out
     # any chair may watch a chairs' batch (issue 18), but no mail about a paper they are conflicted with counts
@@ -200,7 +205,7 @@ def test_release_page_previews_the_exact_mail_and_count_then_shows_progress(clie
 def test_after_release_the_author_sees_the_outcome_and_reviews_without_names(client_for, pc_world):
     people, paper = pc_world
     decision_record(submission=paper, outcome=_accept(), by=people["chair"])
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
 
     page = client_for(people["author"]).get(reverse("submission_detail", args=[paper.pk])).content.decode()
     dashboard = client_for(people["author"]).get(reverse("submissions_dashboard")).content.decode()
@@ -208,3 +213,24 @@ def test_after_release_the_author_sees_the_outcome_and_reviews_without_names(cli
     assert "Accept (poster)</span>" in page and "Accept (poster)</span>" in dashboard
     assert "Poisons detectors." in page
     assert people["reviewer_after"].full_name not in page and "Secret note" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["chair", "conflicted_chair"])
+def test_the_quick_check_a_release_starts_with_agrees_with_the_papers_it_releases(pc_world, name):
+    from reviews.decisions.release import _pending, _releasable
+
+    people, paper = pc_world
+    other = SubmissionFactory(title="Decided, released, then changed")
+    decision_record(submission=paper, outcome=_accept(), by=people["chair"])
+    decision_record(submission=other, outcome=_accept(), by=people["chair"])
+    release_now(by=people["chair"])
+    decision_record(submission=Submission.objects.get(pk=other.pk), outcome=Outcome.objects.get(name="Reject"),
+                    by=people["chair"], change_released=True)
+    third = SubmissionFactory(title="Decided, never released")
+    decision_record(submission=third, outcome=_accept(), by=people["chair"])
+
+    quick = set(_releasable(people[name]).values_list("pk", flat=True))
+
+    assert quick == {item.paper.pk for item in _pending(people[name])[0]}
+    assert quick == {other.pk, third.pk}

@@ -4,11 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.decisions.release import decisions_release
 from reviews.decisions.services import decision_record
 from submissions.models import DecisionChange, Outcome, Submission
 from submissions.selectors import with_related
-from tests.reviews.conftest import PERSONAS
+from tests.reviews.conftest import PERSONAS, release_now
 from workshop import policy
 from workshop.errors import Refused
 from workshop.models import OutgoingMail
@@ -70,7 +69,7 @@ def test_decision_changes_are_logged_and_a_released_one_changes_only_when_asked(
     """Issue 18, item 1: the authors keep what they were told until the next release."""
     people, paper = pc_world
     decision_record(submission=paper, outcome=_accept(), by=people["chair"], note="first")
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
 
     with pytest.raises(Refused) as refused:
         decision_record(submission=_fresh(paper), outcome=Outcome.objects.get(name="Reject"), by=people["chair"])

@@ -3,11 +3,11 @@
 
 import pytest
 
-from reviews.decisions.release import decisions_release
 from reviews.decisions.services import decision_record
 from reviews.discussion.services import response_open_mails, response_save
 from submissions.models import Outcome, Submission
 from submissions.selectors import with_related
+from tests.reviews.conftest import release_now
 from workshop.errors import Refused
 from workshop.models import OutgoingMail
 
@@ -41,7 +41,7 @@ def test_response_open_mail_goes_once_to_each_author_of_each_complete_paper(pc_w
 def test_response_ends_for_a_paper_once_its_decision_is_released(pc_world, response_window):
     people, paper = pc_world
     decision_record(submission=paper, outcome=_accept(), by=people["chair"])
-    decisions_release(by=people["chair"])
+    release_now(by=people["chair"])
 
     with pytest.raises(Refused) as refused:
         response_save(submission=_fresh(paper), by=people["author"], text="Late.", workshop=response_window)

@@ -1,0 +1,171 @@
+"""Mass actions as jobs at conference scale, on PostgreSQL: applying an automatic-assignment
+proposal, and releasing every paper's decision (issue 20's first two target rows).
+
+Run: .venv/bin/python bench/jobs.py [--papers 5000 --reviewers 2000] [--reuse]
+     [--database-url postgres://postgres@127.0.0.1:5432/bench_assign] [--mail digest|each|none]
+
+It fills (or, with --reuse, keeps) the database of bench/assignment_app.py, computes a
+proposal with the app's automatic assignment (not counted), then:
+- the request: the chair's POST that applies it, through the test client: it queues the
+  job and returns (the Celery broker is in memory, so nothing runs inside the request);
+- the job: what the worker does (`job_drive` with the apply kind), in this process, with
+  its queries counted, and the mails it queued.
+Then the release: every paper decided (not counted), the chair's POST that releases them,
+and the job (letters rendered, mails inserted, decisions marked released).
+One line each: seconds, queries, queries per item (pair or paper)."""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.assignment_app import _fill, _filled_with, _recreate  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--papers", type=int, default=5000)
+    parser.add_argument("--reviewers", type=int, default=2000)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_assign")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--mail", default="digest", choices=["digest", "each", "none"])
+    parser.add_argument("--reuse", action="store_true", help="keep a database filled with the same sizes")
+    args = parser.parse_args()
+    url = urlsplit(args.database_url)
+    name = url.path.lstrip("/")
+    if url.scheme not in ("postgres", "postgresql") or not name.startswith("bench"):
+        parser.error("--database-url must be a PostgreSQL database whose name starts with 'bench' (it is dropped)")
+    marker = f"bench {args.papers}x{args.reviewers} seed {args.seed}"
+    if not (args.reuse and _filled_with(url, marker)):
+        _recreate(url)
+        args.reuse = False
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workshop.settings")
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix=f"{name}-media-"))
+    import django
+
+    django.setup()
+    import logging
+    import warnings
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False
+    logging.disable(logging.WARNING)
+    warnings.filterwarnings("ignore", message="No directory at")
+    if not args.reuse:
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        _fill(args.papers, args.reviewers, args.seed, marker)
+        print(f"filled {args.papers} papers x {args.reviewers} PC members in {time.perf_counter() - t0:.1f} s "
+              "(not counted)", flush=True)
+    else:
+        call_command("migrate", verbosity=0)
+    rows = _apply(args) + _release()
+    print(f"\n{'step':<62} {'seconds':>8} {'queries':>8} {'per item':>9}")
+    for label, seconds, count, per in rows:
+        print(f"{label:<62} {seconds:8.2f} {count:8d} {count / per if per else 0:9.3f}")
+
+
+def _timed(label_of, action, per=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        t0 = time.perf_counter()
+        result = action()
+        seconds = time.perf_counter() - t0
+    return (label_of(result), seconds, len(queries), per(result) if per else None)
+
+
+def _release() -> list:
+    from django.test import Client
+
+    from reviews.decisions.release import release_run
+    from submissions.models import Outcome, Submission
+    from workshop.models import Job, JobKind, OutgoingMail, User
+
+    chair = User.objects.get(email="chair@bench.example")
+    accept = Outcome.objects.get(name="Accept (poster)")
+    Submission.objects.update(outcome=accept, released_outcome=None, decision_released_at=None)
+    OutgoingMail.objects.filter(kind__startswith="decision:").delete()
+    Job.objects.filter(kind=JobKind.DECISIONS_RELEASE).delete()
+    client = Client()
+    client.force_login(chair)
+    client.get("/chair/")
+    request = _timed(lambda r: f"request: the chair's release POST ({r.status_code})",
+                     lambda: client.post("/chair/decisions/release/", {"confirm": "yes"}))
+    job = Job.objects.get(kind=JobKind.DECISIONS_RELEASE)
+    run = _timed(lambda _: "", lambda: release_run(job.pk), per=lambda _: Job.objects.get(pk=job.pk).done)
+    job.refresh_from_db()
+    mails = OutgoingMail.objects.filter(kind__startswith="decision:").count()
+    return [request, (f"job: {job.result['released']} decisions released, {mails} mails queued", *run[1:])]
+
+
+def _apply(args) -> list:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.assignments import apply, runs
+    from reviews.models import Assignment, AssignmentRun, RunStatus
+    from workshop.celery import app as celery_app
+    from workshop.jobs import job_drive
+    from workshop.models import Job, OutgoingMail, User
+    from workshop.selectors import workshop_current
+
+    chair = User.objects.get(email="chair@bench.example")
+    first_job = Job.objects.order_by("created_at").first()
+    if first_job is not None:  # what an earlier run of this script applied goes: the proposal is whole again
+        Assignment.objects.filter(created_at__gte=first_job.created_at).delete()
+    Job.objects.all().delete()
+    AssignmentRun.objects.all().delete()
+    OutgoingMail.objects.filter(kind="pc:assignment").delete()
+    params = runs.default_params(workshop_current())
+    params.update(mode="ensure", k=3, max_load=-(-3 * args.papers // args.reviewers) + 2)
+    t0 = time.perf_counter()
+    celery_app.conf.task_always_eager = True
+    run = runs.run_create(by=chair, params=params)  # the proposal, computed in-process (not counted)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.message
+    print(f"proposal computed in {time.perf_counter() - t0:.1f} s (not counted): "
+          f"{len(runs.stored_pairs(run.result))} pairs", flush=True)
+
+    celery_app.conf.task_always_eager = False  # from here the broker (in memory) only receives
+    celery_app.conf.broker_url = "memory://"
+    client = Client()
+    client.force_login(chair)
+    client.get("/chair/assignments/auto/")  # a warm server
+    before = Assignment.objects.count()
+    rows = []
+    with CaptureQueriesContext(connection) as queries:
+        t0 = time.perf_counter()
+        response = client.post(f"/chair/assignments/auto/{run.pk}/apply/", {"mail": args.mail})
+        request_s = time.perf_counter() - t0
+    assert response.status_code == 302, response.status_code
+    job = Job.objects.get()
+    rows.append(("request: the chair's POST (queues the job)", request_s, len(queries), None))
+
+    with CaptureQueriesContext(connection) as queries:
+        t0 = time.perf_counter()
+        job_drive(job.pk, prepare=apply.apply_prepare, batch=apply.apply_batch, finish=apply.apply_finish)
+        job_s = time.perf_counter() - t0
+    job.refresh_from_db()
+    pairs = Assignment.objects.count() - before
+    mails = OutgoingMail.objects.filter(kind="pc:assignment").count()
+    rows.append((f"job: {pairs} pairs added, {mails} mails queued ({args.mail})", job_s, len(queries), pairs))
+    assert job.state == "done", job.error
+    return rows
+
+
+if __name__ == "__main__":
+    main()
