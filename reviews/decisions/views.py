@@ -113,7 +113,6 @@ def _bulk_confirm(request, form, papers):
 
 @require(policy.can_release_decisions)
 def release(request):
-    plan = release_plan(by=request.user)
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             messages.error(request, "Nothing was sent: tick the box to confirm the release.")
@@ -127,7 +126,7 @@ def release(request):
                     messages.info(request, "A release is already under way; here is its progress.")
                 return redirect("job_detail", public_id=job.public_id)
         return redirect("release")
-    return render(request, "reviews/release.html", {"plan": plan})
+    return render(request, "reviews/release.html", {"plan": release_plan(by=request.user)})
 
 
 LETTERS_PER_PAGE = 25
