@@ -54,7 +54,7 @@ class Progress:
     @property
     def line(self) -> str:
         """The plain line under the bar when the run reports no counts: "3 of 12 papers", "30%"."""
-        return f"{self.percent}%" if self.of == "%" else f"{self.done} of {self.total}{self.of}"
+        return f"{self.percent}%" if self.of == "%" else f"{self.done:,} of {self.total:,}{self.of}"
 
     @property
     def label(self) -> str:

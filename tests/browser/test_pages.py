@@ -11,7 +11,7 @@ from reviews.demo.loader import DEMO_PASSWORD, load_demo
 from submissions.models import ProceedingsBuild, Submission
 from tests.browser.steps import sign_in
 from tests.factories import submissions_in_bulk
-from workshop.models import OutgoingMail, User
+from workshop.models import Job, OutgoingMail, User
 from workshop.selectors import workshop_current
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +29,8 @@ PAGES = {
                           "/chair/mail-texts/", "/chair/mail/compose/?papers={p1},{p2}", "/submissions/{p2}/",
                           "/chair/submissions/", "/submissions/{p1}/", "/chair/settings/", "/chair/settings/topics/",
                           "/chair/settings/vocabulary/goal/", "/chair/people/", "/chair/pc/", "/chair/conflicts/",
-                          "/chair/assignments/", "/chair/assignments/auto/", "/chair/review-form/", "/chair/outbox/"],
+                          "/chair/assignments/", "/chair/assignments/auto/", "/chair/review-form/", "/chair/outbox/",
+                          "/jobs/{j1}/"],
     "organizer@example.org": ["/", "/profile/", "/proceedings/", "/proceedings/order/", "/proceedings/statistics/",
                               "/proceedings/builds/{b1}/", "/proceedings/builds/{b1}/publish/",
                               "/submissions/{p1}/camera-ready/", "/program/"],
@@ -42,12 +43,13 @@ WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture
 def demo(settings, tmp_path):
-    """The demo workshop; returns its paper numbers as {p1}, {p2}, ... and its build as {b1}."""
+    """The demo workshop; returns its paper numbers as {p1}, {p2}, ..., its build as {b1} and its
+    release job as {j1}."""
     settings.MEDIA_ROOT = tmp_path
     load_demo()
     numbers = Submission.objects.order_by("pk").values_list("pk", flat=True)
     return {**{f"p{i}": number for i, number in enumerate(numbers, start=1)},
-            "b1": ProceedingsBuild.objects.get().pk}
+            "b1": ProceedingsBuild.objects.get().pk, "j1": Job.objects.get().public_id}
 
 
 @pytest.mark.parametrize("role", list(PAGES))
