@@ -100,6 +100,15 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep a database filled with the same sizes")
     parser.add_argument("--profile", action="store_true", help="cProfile the run instead of timing its steps")
     args = parser.parse_args()
+    database(parser, args)
+    _run(args)
+
+
+def database(parser, args) -> None:
+    """Django set up on the throwaway PostgreSQL database of `args.database_url` (its name must
+    start with "bench"), migrated and filled with `args.papers` x `args.reviewers`, or kept as
+    it is with `args.reuse` when an earlier fill had the same sizes and seed. Celery runs eagerly,
+    DEBUG is off (no query log, as in production) and the log says only warnings."""
     url = urlsplit(args.database_url)
     name = url.path.lstrip("/")
     if url.scheme not in ("postgres", "postgresql") or not name.startswith("bench"):
@@ -126,13 +135,12 @@ def main() -> None:
 
     logging.disable(logging.WARNING)  # the task's and the request's log lines
     warnings.filterwarnings("ignore", message="No directory at")
+    call_command("migrate", verbosity=0)  # a kept database may miss a newer migration
     if not args.reuse:
         t0 = time.perf_counter()
-        call_command("migrate", verbosity=0)
         _fill(args.papers, args.reviewers, args.seed, marker)
         print(f"filled {args.papers} papers x {args.reviewers} PC members in {time.perf_counter() - t0:.1f} s "
               "(not counted)", flush=True)
-    _run(args)
 
 
 def _psql_connect(url, dbname: str):

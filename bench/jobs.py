@@ -15,17 +15,14 @@ and the job (letters rendered, mails inserted, decisions marked released).
 One line each: seconds, queries, queries per item (pair or paper)."""
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.assignment_app import _fill, _filled_with, _recreate  # noqa: E402
+from bench.assignment_app import database  # noqa: E402
 
 
 def main() -> None:
@@ -37,39 +34,7 @@ def main() -> None:
     parser.add_argument("--mail", default="digest", choices=["digest", "each", "none"])
     parser.add_argument("--reuse", action="store_true", help="keep a database filled with the same sizes")
     args = parser.parse_args()
-    url = urlsplit(args.database_url)
-    name = url.path.lstrip("/")
-    if url.scheme not in ("postgres", "postgresql") or not name.startswith("bench"):
-        parser.error("--database-url must be a PostgreSQL database whose name starts with 'bench' (it is dropped)")
-    marker = f"bench {args.papers}x{args.reviewers} seed {args.seed}"
-    if not (args.reuse and _filled_with(url, marker)):
-        _recreate(url)
-        args.reuse = False
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workshop.settings")
-    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix=f"{name}-media-"))
-    import django
-
-    django.setup()
-    import logging
-    import warnings
-
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    logging.disable(logging.WARNING)
-    warnings.filterwarnings("ignore", message="No directory at")
-    if not args.reuse:
-        t0 = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        _fill(args.papers, args.reviewers, args.seed, marker)
-        print(f"filled {args.papers} papers x {args.reviewers} PC members in {time.perf_counter() - t0:.1f} s "
-              "(not counted)", flush=True)
-    else:
-        call_command("migrate", verbosity=0)
+    database(parser, args)
     rows = _apply(args) + _release()
     print(f"\n{'step':<62} {'seconds':>8} {'queries':>8} {'per item':>9}")
     for label, seconds, count, per in rows:
