@@ -88,16 +88,22 @@ class Steps:
         print(f"{'total':<52} {total:8.2f} {max(r[2] for r in self.rows):13.0f}", flush=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def database_parser(description: str) -> argparse.ArgumentParser:
+    """The arguments of `database`: sizes, the database, the seed and --reuse."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--reviewers", type=int, default=2000)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_assign")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reuse", action="store_true", help="keep a database filled with the same sizes")
+    return parser
+
+
+def main() -> None:
+    parser = database_parser(__doc__)
     parser.add_argument("--k", type=int, default=3, help="reviews per paper")
     parser.add_argument("--max-load", type=int, default=0, help="default: k * papers / reviewers + 2")
     parser.add_argument("--mode", default="fresh", choices=["fresh", "ensure", "rebalance"])
-    parser.add_argument("--reuse", action="store_true", help="keep a database filled with the same sizes")
     parser.add_argument("--profile", action="store_true", help="cProfile the run instead of timing its steps")
     args = parser.parse_args()
     database(parser, args)

@@ -14,7 +14,6 @@ Then the release: every paper decided (not counted), the chair's POST that relea
 and the job (letters rendered, mails inserted, decisions marked released).
 One line each: seconds, queries, queries per item (pair or paper)."""
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -22,17 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.assignment_app import database  # noqa: E402
+from bench.assignment_app import database, database_parser  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--papers", type=int, default=5000)
-    parser.add_argument("--reviewers", type=int, default=2000)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_assign")
-    parser.add_argument("--seed", type=int, default=0)
+    parser = database_parser(__doc__)
     parser.add_argument("--mail", default="digest", choices=["digest", "each", "none"])
-    parser.add_argument("--reuse", action="store_true", help="keep a database filled with the same sizes")
     args = parser.parse_args()
     database(parser, args)
     rows = _apply(args) + _release()
