@@ -14,6 +14,7 @@ Then the release: every paper decided (not counted), the chair's POST that relea
 and the job (letters rendered, mails inserted, decisions marked released).
 One line each: seconds, queries, queries per item (pair or paper)."""
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -27,9 +28,16 @@ from bench.assignment_app import database, database_parser  # noqa: E402
 def main() -> None:
     parser = database_parser(__doc__)
     parser.add_argument("--mail", default="digest", choices=["digest", "each", "none"])
+    parser.add_argument("--deliver", action="store_true",
+                        help="release on a real worker (compose's command) on Redis into an SMTP sink, "
+                             "timing until every mail is queued and until every mail is delivered")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13", help="with --deliver: flushed")
     args = parser.parse_args()
     database(parser, args)
-    rows = _apply(args) + _release()
+    from workshop.celery import app as celery_app
+
+    celery_app.conf.broker_url = args.redis_url if args.deliver else "memory://"  # before any use caches it
+    rows = _apply(args) + (_deliver(args) if args.deliver else _release())
     print(f"\n{'step':<62} {'seconds':>8} {'queries':>8} {'per item':>9}")
     for label, seconds, count, per in rows:
         print(f"{label:<62} {seconds:8.2f} {count:8d} {count / per if per else 0:9.3f}")
@@ -46,18 +54,94 @@ def _timed(label_of, action, per=None):
     return (label_of(result), seconds, len(queries), per(result) if per else None)
 
 
-def _release() -> list:
-    from django.test import Client
-
-    from reviews.decisions.release import release_run
+def _reset_release():
     from submissions.models import Outcome, Submission
-    from workshop.models import Job, JobKind, OutgoingMail, User
+    from workshop.models import Job, JobKind, OutgoingMail
 
-    chair = User.objects.get(email="chair@bench.example")
     accept = Outcome.objects.get(name="Accept (poster)")
     Submission.objects.update(outcome=accept, released_outcome=None, decision_released_at=None)
     OutgoingMail.objects.filter(kind__startswith="decision:").delete()
     Job.objects.filter(kind=JobKind.DECISIONS_RELEASE).delete()
+
+
+def _deliver(args) -> list:
+    """The release as production does it: the request, then the worker until every mail is queued,
+    then until the SMTP sink has received every one."""
+    import shlex
+    import socket
+    import subprocess
+
+    import redis
+    import yaml
+    from aiosmtpd.controller import Controller
+    from django.db import connection
+    from django.test import Client
+
+    from workshop.celery import app as celery_app
+    from workshop.models import Job, JobKind, MailStatus, OutgoingMail, User
+
+    class Sink:
+        received = 0
+
+        async def handle_DATA(self, server, session, envelope):
+            Sink.received += 1
+            return "250 OK"
+
+    _reset_release()
+    redis.Redis.from_url(args.redis_url).flushdb()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Controller(Sink(), hostname="127.0.0.1", port=port)
+    sink.start()
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["worker"]["command"]
+    db = connection.settings_dict
+    env = {**os.environ, "REDIS_URL": args.redis_url, "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+           "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "*",
+           "SITE_URL": "https://bench.example"}
+    worker = subprocess.Popen([sys.executable, "-m", *command], cwd=ROOT, env=env,  # noqa: S603
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    celery_app.conf.task_always_eager = False
+    try:
+        while not celery_app.control.ping(timeout=0.5):
+            time.sleep(0.5)
+        client = Client()
+        client.force_login(User.objects.get(email="chair@bench.example"))
+        client.get("/chair/")
+        t0 = time.perf_counter()
+        response = client.post("/chair/decisions/release/", {"confirm": "yes"})
+        request_s = time.perf_counter() - t0
+        job = Job.objects.get(kind=JobKind.DECISIONS_RELEASE)
+        while Job.objects.filter(pk=job.pk, state__in=["queued", "running"]).exists():
+            time.sleep(0.2)
+        queued_s = time.perf_counter() - t0
+        job.refresh_from_db()
+        mails = OutgoingMail.objects.filter(kind__startswith="decision:")
+        total = mails.count()
+        while mails.filter(status=MailStatus.QUEUED).exists() and time.perf_counter() - t0 < 900:
+            time.sleep(0.5)
+        delivered_s = time.perf_counter() - t0
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+        sink.stop()
+    sent = mails.filter(status=MailStatus.SENT).count()
+    print(f"worker: {shlex.join(command)}; release job {job.state}; {sent}/{total} mails sent, "
+          f"{Sink.received} received by the sink", flush=True)
+    return [(f"request: the chair's release POST ({response.status_code})", request_s, 0, None),
+            (f"worker: {job.result['released']} decisions released, {total} mails queued", queued_s, 0, None),
+            (f"worker: {Sink.received} mails delivered to the SMTP sink", delivered_s, 0, None)]
+
+
+def _release() -> list:
+    from django.test import Client
+
+    from reviews.decisions.release import release_run
+    from workshop.models import Job, JobKind, OutgoingMail, User
+
+    chair = User.objects.get(email="chair@bench.example")
+    _reset_release()
     client = Client()
     client.force_login(chair)
     client.get("/chair/")
@@ -101,8 +185,7 @@ def _apply(args) -> list:
     print(f"proposal computed in {time.perf_counter() - t0:.1f} s (not counted): "
           f"{len(runs.stored_pairs(run.result))} pairs", flush=True)
 
-    celery_app.conf.task_always_eager = False  # from here the broker (in memory) only receives
-    celery_app.conf.broker_url = "memory://"
+    celery_app.conf.task_always_eager = False  # from here the broker only receives
     client = Client()
     client.force_login(chair)
     client.get("/chair/assignments/auto/")  # a warm server

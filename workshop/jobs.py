@@ -12,7 +12,8 @@ transaction. `prepare` may set `job.result["unit"]` ("pairs"), what the count co
 `batch` keeps what it must remember between batches in `job.result`, never in the
 (large, fixed) `job.params`. `job_drive` calls them with the job's row locked, so a second worker
 handed the same job (a redelivered task, the sweep) waits, then continues from
-the committed `done`: no item is done twice."""
+the committed `done`: no item is done twice. A database that is busy or away
+stops the job without failing it: the sweep hands it to a worker again."""
 
 import logging
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from datetime import timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -68,6 +69,9 @@ def job_drive(job_id: int, *, prepare: Callable[[Job], int], batch: Callable[[Jo
                 _save(job, "done", "result", "state", "finished_at", "step")
             if finished:
                 return
+    except (OperationalError, InterfaceError) as error:  # the database busy or away: try again later
+        log.warning("job %s waits for the database: %s", job_id, error)
+        _note(job_id, "Waiting for the database; the job continues where it stopped")
     except Refused as refused:
         _fail(job_id, refused.message)
     except Exception as error:  # noqa: BLE001 - whatever broke, the job says so and the log has why
@@ -79,6 +83,14 @@ def job_drive(job_id: int, *, prepare: Callable[[Job], int], batch: Callable[[Jo
 def _save(job: Job, *fields: str) -> None:
     job.heartbeat_at = timezone.now()
     job.save(update_fields=[*fields, "heartbeat_at"])
+
+
+def _note(job_id: int, step: str) -> None:
+    """Say why the job waits, if the database takes the word; the sweep hands the job to a worker again."""
+    try:
+        Job.objects.filter(pk=job_id, state__in=ACTIVE).update(step=step)
+    except (OperationalError, InterfaceError):
+        pass
 
 
 def _fail(job_id: int, message: str) -> None:
