@@ -5,9 +5,9 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from reviews.assignments.selectors import chair_assignment_rows
-from reviews.models import Bid, Invitation, PcProfile, TopicExpertise
+from reviews.models import Bid, Invitation, PcProfile, Review, TopicExpertise
 from submissions.models import Conflict, ConflictReason, Submission
-from submissions.selectors import conflicted_numbers, with_related
+from submissions.selectors import conflicted_numbers
 from workshop import policy
 from workshop.models import User
 from workshop.phases import phase_at
@@ -43,12 +43,21 @@ def bidding_rows(*, user, papers) -> list[Submission]:
     return rows
 
 
-def assignments_of(*, user) -> list[Submission]:
-    """The papers assigned to `user`, each with `.my_review` (or None)."""
-    papers = with_related(Submission.objects.filter(assignments__reviewer=user)).order_by("pk")
-    rows = [p for p in papers if policy.can_review(user, p)]
+def assignments_of(*, user) -> QuerySet[Submission]:
+    """The papers `user` reviews, in number order, for paging: `policy.can_review` as a filter
+    (a PC member, assigned, not conflicted, not withdrawn), kept beside the rows below."""
+    if not policy.is_pc_member(user):
+        return Submission.objects.none()
+    return (Submission.objects.filter(assignments__reviewer=user, withdrawn_at__isnull=True)
+            .exclude(pk__in=conflicted_numbers(user=user)).order_by("pk"))
+
+
+def assignment_rows(*, user, papers) -> list[Submission]:
+    """A page of `assignments_of`, each paper with `.my_review` (or None), read for its rows only."""
+    rows = list(Submission.objects.filter(pk__in=[p.pk for p in papers]).order_by("pk").prefetch_related(
+        Prefetch("reviews", queryset=Review.objects.filter(reviewer=user), to_attr="mine")))
     for row in rows:
-        row.my_review = policy.own_review(user, row)
+        row.my_review = row.mine[0] if row.mine else None
     return rows
 
 

@@ -20,6 +20,7 @@ from workshop.models import VocabularyTerm
 from workshop.phases import dated_html, upcoming_deadlines
 from workshop.selectors import pc_members, topics_ordered, workshop_current
 
+PC_HOME_ROWS = 100  # a reviewer's papers, a line each
 BID_PAGE_ROWS = 50  # a card with its abstract each
 BID_TABLE_ROWS = 200  # a compact row each: a whole committee's list on one page
 BID_TABLE_FROM = 20  # more papers than this: the table, unless the PC member chose cards
@@ -33,8 +34,9 @@ BID_MODE_KEY = "bidding_view"
 def pc_home(request):
     workshop = workshop_current()
     pc_dates = {"bidding_closes", "review_deadline", "response_opens", "response_closes", "notification_date"}
+    page = Paginator(selectors.assignments_of(user=request.user), PC_HOME_ROWS).get_page(request.GET.get("page"))
     return render(request, "reviews/pc_home.html", {
-        "rows": selectors.assignments_of(user=request.user),
+        "rows": selectors.assignment_rows(user=request.user, papers=page.object_list), "page": page,
         "deadlines": [row for row in upcoming_deadlines(workshop) if row["field"] in pc_dates],
     })
 
