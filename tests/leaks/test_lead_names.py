@@ -21,11 +21,6 @@ from tests.leaks.two_worlds import FROZEN_AT, Request, assert_no_differences, co
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def _lead(world, who):
     lead_set(submission=world["paper"], lead=world[who], by=world["chair"])
 

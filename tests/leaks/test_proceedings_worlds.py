@@ -23,11 +23,6 @@ from workshop.models import Workshop
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def other_coauthor(world):
     Author.objects.filter(submission=world["paper"], position=1).update(name=STRANGER[0], email=STRANGER[1])
 

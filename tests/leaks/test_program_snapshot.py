@@ -21,11 +21,6 @@ from workshop.models import Workshop
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def _camera_ready(paper, author, workshop, *, title, names):
     paper = Submission.objects.get(pk=paper.pk)  # as decided since the world was made
     camera_ready_upload(submission=paper, by=author, data=pdf_corpus.paper(1), filename="f.pdf",

@@ -30,11 +30,6 @@ from workshop.selectors import workshop_current
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 NOW = FROZEN_AT
 
 # Everyone in the base world, by persona name: full name, email, roles.

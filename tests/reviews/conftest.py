@@ -18,11 +18,6 @@ FULL_REVIEW = {"overall_merit": "4", "expertise": "3", "threat_model": "3", "rel
                "questions_for_response": ""}
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def reviewing_workshop(workshop):
     now = timezone.now()

@@ -7,11 +7,6 @@ from tests.factories import SubmissionFactory
 from tests.submissions import pdf_corpus
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def open_workshop(workshop):
     """Submissions open: abstracts due in 3 days, papers in 7."""
