@@ -17,6 +17,7 @@ stops the job without failing it: the sweep hands it to a worker again."""
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from celery import current_app
@@ -121,8 +122,6 @@ def job_visible_or_404(*, user, public_id) -> Job:
 def job_progress(job: Job, *, counts: bool) -> Progress:
     """The job as its page shows it; without `counts` (a viewer who did not start it) only
     the share done, not how many items it covers."""
-    if counts:
-        return Progress(state=job.state, done=job.done, total=job.total, step=job.step, error=job.error,
+    progress = Progress(state=job.state, done=job.done, total=job.total, step=job.step, error=job.error,
                         of=f" {job.result.get('unit', 'items')}" if job.total else "")
-    percent = round(100 * job.done / job.total) if job.total else 0
-    return Progress(state=job.state, done=percent, total=100, step=job.step, error=job.error, of="%")
+    return progress if counts else replace(progress, done=progress.percent, total=100, of="%")

@@ -86,10 +86,6 @@ class Run(models.Model):
         abstract = True
         ordering = ["-created_at", "-id"]
 
-    @property
-    def progress(self) -> Progress:
-        return Progress(state=self.state, done=self.done, total=self.total, step=self.step, error=self.error)
-
 
 def progress_write(model: type[models.Model], pk: int, **fields) -> None:
     """Record a run's progress in one UPDATE, in the caller's transaction: the progress and the

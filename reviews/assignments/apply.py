@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from reviews.assignments.runs import run_view
+from reviews.assignments.runs import apply_scope, run_view
 from reviews.decisions.letters import paper_values
 from reviews.models import Assignment, AssignmentRun, Review, ReviewStatus, RunStatus
 from reviews.tasks import assignment_apply_task
@@ -22,7 +22,6 @@ from workshop.jobs import job_start
 from workshop.mail import absolute_url, mail_queue_many, text_renderer
 from workshop.models import Job, JobKind, User
 from workshop.phases import format_moment
-from workshop.runs import ACTIVE
 from workshop.selectors import users_with_roles_cached, workshop_current
 
 MAIL_MODES = {"digest": "One mail per reviewer, listing their new papers",
@@ -38,13 +37,8 @@ def run_apply_start(*, run: AssignmentRun, by: User, mail: str = "digest") -> tu
         raise Refused("Only a finished proposal can be applied, once.")
     if mail not in MAIL_MODES:
         raise Refused("Choose how the new reviewers are told.")
-    return job_start(kind=JobKind.ASSIGNMENT_APPLY, scope=f"run:{run.pk}", by=by,
+    return job_start(kind=JobKind.ASSIGNMENT_APPLY, scope=apply_scope(run), by=by,
                      params={"run": run.pk, "mail": mail}, task=assignment_apply_task)
-
-
-def run_applying(run: AssignmentRun) -> Job | None:
-    """The job applying `run` now, if one is queued or running."""
-    return Job.objects.filter(kind=JobKind.ASSIGNMENT_APPLY, scope=f"run:{run.pk}", state__in=ACTIVE).first()
 
 
 def apply_prepare(job: Job) -> int:

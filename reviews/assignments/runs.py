@@ -284,10 +284,19 @@ def _people(ids: set[int]) -> dict[int, User]:
     return users_with_roles_cached(ids)
 
 
+def apply_scope(run: AssignmentRun) -> str:
+    """What a job applying `run` acts on: one such job at a time."""
+    return f"run:{run.pk}"
+
+
+def run_applying(run: AssignmentRun) -> Job | None:
+    """The job applying `run` now, if one is queued or running."""
+    return Job.objects.filter(kind=JobKind.ASSIGNMENT_APPLY, scope=apply_scope(run), state__in=ACTIVE).first()
+
+
 def run_discard(*, run: AssignmentRun) -> None:
     """Discard a proposal, unless it is being applied (the job would apply it all the same)."""
-    applying = Job.objects.filter(kind=JobKind.ASSIGNMENT_APPLY, scope=f"run:{run.pk}", state__in=ACTIVE)
-    if applying.exists():
+    if run_applying(run) is not None:
         raise Refused("This proposal is being applied; it can no longer be discarded.")
     AssignmentRun.objects.filter(pk=run.pk, status__in=[RunStatus.DONE, RunStatus.FAILED]).update(
         status=RunStatus.DISCARDED)

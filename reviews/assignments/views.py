@@ -127,7 +127,7 @@ def auto_run(request, pk):
         return response
     return render(request, "reviews/auto_run.html",
                   {"run": run, **_preview(run, request.user, request.GET.get("page")),
-                   "mail_modes": list(apply.MAIL_MODES.items()), "applying": apply.run_applying(run)})
+                   "mail_modes": list(apply.MAIL_MODES.items()), "applying": runs.run_applying(run)})
 
 
 PAGE_PAPERS = 100  # papers per page of the per-paper table; the figures above it cover every paper

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from reviews.decisions.letters import decision_mail, paper_values
@@ -53,11 +52,7 @@ class ReleasePlan:
 def _pending(by: User, numbers: list[int] | None = None) -> tuple[list[ReleaseItem], list[ReleaseItem]]:
     """(papers with a decision to release, papers whose released decision was cleared) that `by`
     manages, of `numbers` when given."""
-    papers = Submission.objects.filter(withdrawn_at__isnull=True).filter(
-        Q(outcome__isnull=False, decision_released_at__isnull=True)
-        | Q(released_outcome__isnull=False) & ~Q(outcome=F("released_outcome"))
-        | Q(outcome__isnull=True, released_outcome__isnull=False)
-    )
+    papers = Submission.objects.filter(policy.decision_pending_q(), withdrawn_at__isnull=True)
     if numbers is not None:
         papers = papers.filter(pk__in=numbers)
     papers = with_related(papers.select_related("outcome", "released_outcome")).order_by("pk")
@@ -112,9 +107,8 @@ def release_letter(item: ReleaseItem, workshop: Workshop) -> tuple[str, str]:
 def _releasable(by: User):
     """`_pending(by)[0]` as one query (`policy.decision_pending` and `can_decide` in SQL), so the
     request that starts a release stays quick at any size; the job reads the papers themselves."""
-    told_otherwise = (Q(released_outcome__isnull=True) | ~Q(outcome=F("released_outcome"))
-                      | Q(decision_released_at__isnull=True))
-    return Submission.objects.filter(Q(withdrawn_at__isnull=True, outcome__isnull=False) & told_otherwise).exclude(
+    return Submission.objects.filter(policy.decision_pending_q(), withdrawn_at__isnull=True,
+                                     outcome__isnull=False).exclude(
         pk__in=Submission.objects.filter(policy.conflicted_submissions_q(by)).values("pk"))
 
 

@@ -43,6 +43,7 @@ from workshop.policy.decisions import (  # noqa: F401
     can_view_tags,
     can_write_meta_review,
     decision_pending,
+    decision_pending_q,
     decision_shown,
     lead_refusal,
     meta_review_closed,

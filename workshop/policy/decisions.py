@@ -2,6 +2,8 @@
 
 
 
+from django.db.models import F, Q
+
 from workshop.models import Phase
 from workshop.phases import DatedText, phase_at, response_window_open
 from workshop.policy.committee import (
@@ -26,6 +28,15 @@ def decision_pending(submission) -> bool:
     """The chairs' decision is not what the authors were last told: never released, or changed since."""
     return submission.outcome_id != submission.released_outcome_id or (
         submission.outcome_id is not None and not decision_released(submission))
+
+
+def decision_pending_q() -> Q:
+    """`decision_pending` as a filter on submissions (kept beside the predicate it mirrors), so a
+    release can tell in one query whether anything is left to release."""
+    return (Q(outcome__isnull=False, decision_released_at__isnull=True)
+            | Q(outcome__isnull=False, released_outcome__isnull=True)
+            | Q(released_outcome__isnull=False) & ~Q(outcome=F("released_outcome"))
+            | Q(outcome__isnull=True, released_outcome__isnull=False))
 
 
 def decision_shown(user, submission, *, workshop):
