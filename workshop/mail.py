@@ -46,8 +46,8 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def subject_prefix() -> str:
-    return f"[{workshop_current().acronym}] "
+def subject_prefix(workshop=None) -> str:
+    return f"[{(workshop or workshop_current()).acronym}] "
 
 
 @transaction.atomic

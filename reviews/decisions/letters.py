@@ -4,7 +4,7 @@ name or PC-only text: `reviews_for_authors`, the view authors get on the site)."
 
 from django.urls import reverse
 
-from reviews.models import MetaReview
+from reviews.models import MetaReview, ReviewField
 from reviews.reviewing.selectors import reviews_for_authors
 from submissions.models import Submission
 from workshop import mailtext
@@ -28,20 +28,26 @@ def paper_values(submission: Submission, workshop: Workshop) -> dict[str, str]:
     }
 
 
-def decision_mail(submission: Submission, workshop: Workshop) -> tuple[str, str]:
+def decision_mail(submission: Submission, workshop: Workshop, *,
+                  fields: list[ReviewField] | None = None) -> tuple[str, str]:
     outcome = submission.outcome
     values = paper_values(submission, workshop) | {
-        "outcome": outcome.name, "reviews": author_reviews_text(submission)}
-    return subject_prefix() + mailtext.render(outcome.mail_subject, values), mailtext.render(outcome.mail_body, values)
+        "outcome": outcome.name, "reviews": author_reviews_text(submission, fields=fields)}
+    subject = subject_prefix(workshop) + mailtext.render(outcome.mail_subject, values)
+    return subject, mailtext.render(outcome.mail_body, values)
 
 
-def author_reviews_text(submission: Submission) -> str:
-    """The meta-review's author part and the reviews' author-visible answers, as plain text."""
+def author_reviews_text(submission: Submission, *, fields: list[ReviewField] | None = None) -> str:
+    """The meta-review's author part and the reviews' author-visible answers, as plain text
+    (no query of its own when the meta-review, the reviews and `fields` come with the paper)."""
     parts = []
-    meta = MetaReview.objects.filter(submission=submission).first()
+    try:
+        meta = submission.meta_review
+    except MetaReview.DoesNotExist:
+        meta = None
     if meta and meta.author_text.strip():
         parts.append(f"Meta-review\n===========\n{meta.author_text.strip()}")
-    for view in reviews_for_authors(submission=submission):
+    for view in reviews_for_authors(submission=submission, fields=fields):
         lines = [view.label, "=" * len(view.label)]
         for f, value, shown in view.answers:
             lines.append(f"{f.label}:\n{value.strip()}\n" if f.kind == "text" else f"{f.label}: {value}. {shown}")

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from reviews.decisions import services
 from reviews.decisions.forms import BulkForm
-from reviews.decisions.release import decisions_release_start, release_plan
-from reviews.decisions.release import release_letters as release_letters_page
+from reviews.decisions.pending import release_mails, release_summary
+from reviews.decisions.pending import release_letters as release_letters_page
+from reviews.decisions.release import decisions_release_start
 from reviews.decisions.selectors import papers_decidable_by
 from submissions.forms import DecisionForm
 from submissions.models import Submission
@@ -126,7 +127,8 @@ def release(request):
                     messages.info(request, "A release is already under way; here is its progress.")
                 return redirect("job_detail", public_id=job.public_id)
         return redirect("release")
-    return render(request, "reviews/release.html", {"plan": release_plan(by=request.user)})
+    return render(request, "reviews/release.html", {"plan": release_summary(by=request.user,
+                                                                            page=request.GET.get("page"))})
 
 
 LETTERS_PER_PAGE = 25
@@ -135,8 +137,8 @@ LETTERS_PER_PAGE = 25
 @require(policy.can_release_decisions)
 def release_letters(request):
     """Every letter the next release sends, a page at a time, exactly as it will be sent."""
-    plan = release_plan(by=request.user)
-    page = Paginator(range(plan.mails), LETTERS_PER_PAGE).get_page(request.GET.get("page"))
-    letters = release_letters_page(by=request.user, start=page.start_index() - 1 if plan.mails else 0,
+    mails = release_mails(request.user)
+    page = Paginator(range(mails), LETTERS_PER_PAGE).get_page(request.GET.get("page"))
+    letters = release_letters_page(by=request.user, start=page.start_index() - 1 if mails else 0,
                                    count=LETTERS_PER_PAGE)
-    return render(request, "reviews/release_letters.html", {"plan": plan, "page": page, "letters": letters})
+    return render(request, "reviews/release_letters.html", {"mails": mails, "page": page, "letters": letters})

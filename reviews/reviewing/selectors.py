@@ -47,14 +47,20 @@ def reviews_visible_to(*, user, submission, workshop) -> list[ReviewView]:
                          show_lateness=policy.can_view_reviews(user, submission, workshop=workshop))
 
 
-def reviews_for_authors(*, submission) -> list[ReviewView]:
-    """The reviews as authors get them (in the decision mail, for instance):
-    author-visible fields only, no names, no lateness."""
-    return _review_views(submission, levels={"authors"}, show_names=False, show_lateness=False)
+def author_review_fields() -> list[ReviewField]:
+    """The questions whose answers authors read."""
+    return [f for f in review_fields() if f.visibility == "authors"]
 
 
-def _review_views(submission, *, levels: set[str], show_names: bool, show_lateness: bool) -> list[ReviewView]:
-    fields = [f for f in review_fields() if f.visibility in levels]
+def reviews_for_authors(*, submission, fields: list[ReviewField] | None = None) -> list[ReviewView]:
+    """The reviews as authors get them (in the decision mail, for instance): author-visible
+    fields only (`author_review_fields`, read once by whoever writes many), no names, no lateness."""
+    return _review_views(submission, levels={"authors"}, show_names=False, show_lateness=False, fields=fields)
+
+
+def _review_views(submission, *, levels: set[str], show_names: bool, show_lateness: bool,
+                  fields: list[ReviewField] | None = None) -> list[ReviewView]:
+    fields = fields if fields is not None else [f for f in review_fields() if f.visibility in levels]
     reviews = _submitted_in_order(submission)
     reviewers = {u.pk: u for u in User.objects.filter(pk__in=[r.reviewer_id for r in reviews])} if show_names else {}
     views = []

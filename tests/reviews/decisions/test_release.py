@@ -5,7 +5,7 @@ chairs can read every letter of the batch."""
 import pytest
 from django.urls import reverse
 
-from reviews.decisions.release import release_letters, release_plan
+from reviews.decisions.pending import release_letters, release_summary
 from reviews.decisions.services import decision_record
 from reviews.models import MetaReview
 from submissions.models import Outcome, Submission
@@ -41,11 +41,11 @@ def test_the_release_page_shows_changed_decisions_apart_with_from_to_who_and_whe
 
     page = client_for(people["chair"]).get(reverse("release")).content.decode()
 
-    first, rest = page.split("Changed since release", 1)
+    changed_part, first = page.split("Changed since release", 1)[1].split("First decisions", 1)
     assert f"<td>#{fresh.pk}</td><td>A first decision</td><td>Accept (oral)</td>" in first
     assert f"#{paper.pk}</td>" not in first
     assert (f"<td>#{paper.pk}</td><td>{paper.title}</td><td>Accept (poster)</td><td><strong>Reject</strong></td>"
-            f"<td>{people['chair'].full_name}</td>") in rest
+            f"<td>{people['chair'].full_name}</td>") in changed_part
     assert "Release 2 decisions (1 changed since the last release) and send 3 mails." in page
 
 
@@ -166,9 +166,9 @@ def test_release_by_a_conflicted_chair_leaves_that_paper_for_another(pc_world):
     people, paper = pc_world
     decision_record(submission=paper, outcome=_accept(), by=people["chair"])
 
-    plan = release_plan(by=people["conflicted_chair"])
+    plan = release_summary(by=people["conflicted_chair"])
 
-    assert plan.items == [] and plan.mails == 0
+    assert plan.papers == 0 and plan.mails == 0 and plan.page.object_list == []
     with pytest.raises(Refused):
         release_now(by=people["conflicted_chair"])
 
@@ -217,8 +217,10 @@ def test_after_release_the_author_sees_the_outcome_and_reviews_without_names(cli
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["chair", "conflicted_chair"])
-def test_the_quick_check_a_release_starts_with_agrees_with_the_papers_it_releases(pc_world, name):
-    from reviews.decisions.release import _pending, _releasable
+def test_what_a_release_covers_in_sql_agrees_with_the_policy_predicates(pc_world, name):
+    """`releasable` is the policy's can_decide and decision_pending written as SQL."""
+    from reviews.decisions.pending import releasable
+    from workshop import policy
 
     people, paper = pc_world
     other = SubmissionFactory(title="Decided, released, then changed")
@@ -230,7 +232,82 @@ def test_the_quick_check_a_release_starts_with_agrees_with_the_papers_it_release
     third = SubmissionFactory(title="Decided, never released")
     decision_record(submission=third, outcome=_accept(), by=people["chair"])
 
-    quick = set(_releasable(people[name]).values_list("pk", flat=True))
+    quick = set(releasable(people[name]).values_list("pk", flat=True))
 
-    assert quick == {item.paper.pk for item in _pending(people[name])[0]}
+    assert quick == {p.pk for p in with_related(Submission.objects.all()) if p.outcome_id
+                     and policy.can_decide(people[name], p) and policy.decision_pending(p)}
     assert quick == {other.pk, third.pk}
+
+
+def _decided(n, outcome="Reject", *, with_meta=True):
+    """`n` more decided papers, each with two authors, a submitted review and a meta-review."""
+    from tests.reviews.conftest import submitted_review
+    from tests.factories import UserFactory
+
+    reviewer = UserFactory()
+    for k in range(n):
+        paper = SubmissionFactory(title=f"Paper {k}", authors=[(f"A{k}", f"a{k}@x.example"), (f"B{k}", f"b{k}@y.example")])
+        submitted_review(paper, reviewer)
+        if with_meta:
+            MetaReview.objects.create(submission=paper, author_text=f"Summary {k}")
+        Submission.objects.filter(pk=paper.pk).update(outcome=_outcome(outcome))
+
+
+@pytest.mark.parametrize("extra", [1, 101])
+def test_the_release_page_costs_the_same_queries_at_one_paper_and_at_a_page_and_one(client_for, changed,
+                                                                                  django_assert_max_num_queries,
+                                                                                  extra):
+    people, _paper, _fresh = changed
+    _decided(extra)
+    client = client_for(people["chair"])
+    client.get(reverse("release"))  # the session and the workshop read once
+
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("release")).content.decode()
+
+    assert f"Release {extra + 2} decisions (1 changed since the last release)" in page
+    assert f"send {2 * extra + 3} mails" in page
+    assert page.count("<tr><td>#") == min(extra + 2, 100)
+
+
+def test_the_release_page_counts_by_outcome(client_for, changed):
+    people, _paper, _fresh = changed
+    _decided(3, "Accept (poster)")
+
+    page = client_for(people["chair"]).get(reverse("release")).content.decode()
+
+    assert '<th scope="row">Accept (poster)</th><td>3</td><td>0</td><td>6</td>' in page
+    assert '<th scope="row">Reject</th><td>0</td><td>1</td><td>2</td>' in page
+    assert '<th scope="row">All</th><td>4</td><td>1</td><td>9</td>' in page
+
+
+@pytest.mark.parametrize("extra", [1, 60])
+def test_a_page_of_letters_costs_the_same_queries_at_any_size(client_for, changed, django_assert_max_num_queries,
+                                                              extra):
+    people, _paper, _fresh = changed
+    _decided(extra)
+    client = client_for(people["chair"])
+    client.get(reverse("release_letters"))
+
+    with django_assert_max_num_queries(13):  # 12, and the decision-changed text where a page has that letter
+        page = client.get(reverse("release_letters"), {"page": 2 if extra > 20 else 1}).content.decode()
+
+    assert page.count('class="card letter"') == (25 if extra > 20 else 2 * extra + 3)
+
+
+@pytest.mark.parametrize("extra", [1, 40])
+def test_a_release_batch_costs_the_same_queries_at_any_size(changed, settings, django_assert_max_num_queries, extra):
+    """Each batch renders its letters from what it read once: no query per paper or per mail."""
+    from reviews.decisions.release import decisions_release_start, release_batch, release_prepare
+
+    people, _paper, _fresh = changed
+    _decided(extra)
+    settings.JOB_BATCH = 500
+    job, _ = decisions_release_start(by=people["chair"])
+    job.total = release_prepare(job)
+
+    with django_assert_max_num_queries(12):
+        done = release_batch(job)
+
+    assert done == extra + 2 and job.result["mails"] == 2 * extra + 3
+    assert OutgoingMail.objects.filter(body__contains="Summary 0").count() == 2
