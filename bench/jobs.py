@@ -10,7 +10,8 @@ proposal with the app's automatic assignment (not counted), then:
   job and returns (the Celery broker is in memory, so nothing runs inside the request);
 - the job: what the worker does (`job_drive` with the apply kind), in this process, with
   its queries counted, and the mails it queued.
-Then the release: every paper decided (not counted), the chair's POST that releases them,
+Then the release: every paper decided (not counted), the release page and a page of its
+letters as the chair opens them, the chair's POST that releases them,
 and the job (letters rendered, mails inserted, decisions marked released).
 One line each: seconds, queries, queries per item (pair or paper)."""
 
@@ -145,13 +146,18 @@ def _release() -> list:
     client = Client()
     client.force_login(chair)
     client.get("/chair/")
+    pages = [_timed(lambda r: f"page: {label} ({r.status_code}, {len(r.content) // 1024} KB)",
+                    lambda url=url: client.get(url))
+             for label, url in [("release", "/chair/decisions/release/"),
+                                ("release, page 20", "/chair/decisions/release/?page=20"),
+                                ("letters of the release, page 150", "/chair/decisions/release/letters/?page=150")]]
     request = _timed(lambda r: f"request: the chair's release POST ({r.status_code})",
                      lambda: client.post("/chair/decisions/release/", {"confirm": "yes"}))
     job = Job.objects.get(kind=JobKind.DECISIONS_RELEASE)
     run = _timed(lambda _: "", lambda: release_run(job.pk), per=lambda _: Job.objects.get(pk=job.pk).done)
     job.refresh_from_db()
     mails = OutgoingMail.objects.filter(kind__startswith="decision:").count()
-    return [request, (f"job: {job.result['released']} decisions released, {mails} mails queued", *run[1:])]
+    return [*pages, request, (f"job: {job.result['released']} decisions released, {mails} mails queued", *run[1:])]
 
 
 def _apply(args) -> list:

@@ -26,6 +26,13 @@ def decisions_release_task(job_id: int) -> None:
     release_run(job_id)
 
 
+@shared_task(acks_late=True, name="reviews.tasks.papers_bulk_task")
+def papers_bulk_task(job_id: int) -> None:
+    from reviews.decisions.bulk import bulk_run
+
+    bulk_run(job_id)
+
+
 @shared_task(name="reviews.tasks.reminders_task")
 def reminders_task() -> int:
     from reviews.reviewing.reminders import reminders_automatic

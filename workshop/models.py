@@ -361,6 +361,8 @@ class MailPaper(models.Model):
 class JobKind(models.TextChoices):
     ASSIGNMENT_APPLY = "assignment-apply", "Applying an assignment proposal"
     DECISIONS_RELEASE = "decisions-release", "Releasing decisions"
+    PAPERS_DECIDE = "papers-decide", "Deciding papers in bulk"
+    PAPERS_TAG = "papers-tag", "Tagging papers in bulk"
 
 
 class Job(Run):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from reviews.decisions import services
+from reviews.decisions.bulk import bulk_decide_start, bulk_tag_start
 from reviews.decisions.forms import BulkForm
 from reviews.decisions.pending import release_mails, release_summary
 from reviews.decisions.pending import release_letters as release_letters_page
@@ -79,23 +80,22 @@ def paper_table_bulk(request):
         return redirect(reverse("compose") + "?papers=" + ",".join(str(p.pk) for p in papers))
     if request.POST.get("confirm") != "yes":
         return _bulk_confirm(request, form, papers)
+    numbers, back = [p.pk for p in papers], _next(request)
     try:
         if action == "decide":
-            changed = services.decisions_record(
-                submissions=papers, outcome=data["decision"], by=request.user, note=data["note"],
-                change_released=request.POST.get("change_released") == "yes")
-            label = data["decision"].name if data["decision"] else "no decision"
-            messages.success(request, f"{changed} of {len(papers)} papers now have the decision “{label}”. "
-                                      "Authors are told only when you release decisions.")
+            job, started = bulk_decide_start(by=request.user, numbers=numbers, outcome=data["decision"],
+                                             note=data["note"], back=back,
+                                             change_released=request.POST.get("change_released") == "yes")
         else:
-            tag = data["tag"].lower()
-            changed = services.tags_change(submissions=papers, add=[tag] if action == "tag" else [],
-                                           remove=[tag] if action == "untag" else [], by=request.user)
-            messages.success(request, f"#{tag} {'added to' if action == 'tag' else 'removed from'} "
-                                      f"{changed} paper{'' if changed == 1 else 's'}.")
+            job, started = bulk_tag_start(by=request.user, numbers=numbers, tag=data["tag"].lower(),
+                                          add=action == "tag", back=back)
     except Refused as refused:
         messages.error(request, refused.message)
-    return _back(request)
+        return _back(request)
+    if not started:
+        messages.info(request, "Your previous bulk action is still under way; here is its progress. "
+                               "Start this one when it is done.")
+    return redirect("job_detail", public_id=job.public_id)
 
 
 def _bulk_confirm(request, form, papers):

@@ -47,6 +47,7 @@ def test_a_chairs_decision_week(live_server, browser, settings, tmp_path):
     expect(chair.get_by_text("released decision")).to_have_count(0)  # none of them was released
     chair.get_by_role("button", name="Decide 2 papers").click()
     expect(chair.get_by_text("2 of 2 papers now have the decision “Reject”")).to_be_visible()
+    chair.get_by_role("link", name="Back to the paper table").click()
 
     # A released decision changes only with its own tick.
     _search(chair, "dec:poster")
@@ -62,6 +63,7 @@ def test_a_chairs_decision_week(live_server, browser, settings, tmp_path):
     chair.get_by_label("Yes, change 1 released decision.").check()
     chair.get_by_role("button", name="Decide 1 paper").click()
     expect(chair.get_by_text("1 of 1 papers now have the decision “Accept (oral)”")).to_be_visible()
+    chair.get_by_role("link", name="Back to the paper table").click()
     _search(chair, '"Label-Flipping Backdoors"')  # no longer a poster: the list it came from lost it
     expect(chair.locator("table.paper-table tbody tr").filter(has_text=RELEASED_POSTER).locator("td.decision")) \
         .to_contain_text("changed since release")

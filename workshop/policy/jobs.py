@@ -3,10 +3,11 @@ it sees what it counted (how many pairs, how many papers): another chair may be
 conflicted with some of them, so they see the share done and the state."""
 
 from workshop.models import JobKind
-from workshop.policy.decisions import can_release_decisions
+from workshop.policy.decisions import can_release_decisions, can_view_paper_table
 from workshop.policy.roles import can_run_assignment
 
-_STARTERS = {JobKind.ASSIGNMENT_APPLY: can_run_assignment, JobKind.DECISIONS_RELEASE: can_release_decisions}
+_STARTERS = {JobKind.ASSIGNMENT_APPLY: can_run_assignment, JobKind.DECISIONS_RELEASE: can_release_decisions,
+             JobKind.PAPERS_DECIDE: can_view_paper_table, JobKind.PAPERS_TAG: can_view_paper_table}
 
 
 def can_view_job(user, job) -> bool:

@@ -3,13 +3,15 @@ without its own tick; what authors see changes only through a release."""
 
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
 from reviews.decisions.services import decision_record
 from submissions.models import DecisionChange, Outcome, Submission, Tag
 from tests.factories import SubmissionFactory
 from tests.reviews.conftest import release_now
-from workshop.models import OutgoingMail
+from reviews.decisions.bulk import bulk_batch, bulk_decide_start, bulk_prepare, bulk_run, bulk_tag_start
+from workshop.models import Job, JobKind, OutgoingMail
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +30,12 @@ def released(pc_world):
 
 
 def _bulk(client, **data):
-    return client.post(reverse("paper_table_bulk"), data, follow=True)
+    """The bulk form posted, the job it queues done by the worker, and the page the chair lands on."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("paper_table_bulk"), data)
+    while response.status_code == 302:
+        response = client.get(response.url)
+    return response
 
 
 def test_the_bulk_form_has_no_default_action_and_no_default_decision(client_for, released):
@@ -114,7 +121,7 @@ def test_tags_are_confirmed_too_and_counted_as_they_change(client_for, released)
 
     assert f"Add <strong>#discuss</strong> to 1 of the 2 selected papers (the others already have it): #{other.pk}." \
         in page
-    assert "#discuss added to 1 paper." in done
+    assert "#discuss added to <strong>1</strong> paper." in done
     assert Tag.objects.filter(name="discuss").count() == 2
 
 
@@ -150,13 +157,72 @@ def test_bulk_decide_and_tag_from_the_table(client_for, pc_world):
     other = SubmissionFactory()
     client = client_for(people["chair"])
 
-    client.post(reverse("paper_table_bulk"), {"papers": [paper.pk, other.pk], "action": "decide",
-                                              "outcome": _accept().pk, "note": "PC meeting", "confirm": "yes"})
-    client.post(reverse("paper_table_bulk"), {"papers": [paper.pk], "action": "tag", "tag": "Discuss",
-                                              "confirm": "yes"})
+    _bulk(client, papers=[paper.pk, other.pk], action="decide", outcome=_accept().pk, note="PC meeting",
+          confirm="yes")
+    _bulk(client, papers=[paper.pk], action="tag", tag="Discuss", confirm="yes")
     refused = client.post(reverse("paper_table_bulk"), {"papers": [], "action": "decide"}, follow=True)
 
     assert set(Submission.objects.values_list("outcome__name", flat=True)) == {"Accept (poster)"}
     assert DecisionChange.objects.filter(note="PC meeting").count() == 2
     assert list(Tag.objects.values_list("name", flat=True)) == ["discuss"]
     assert "Select at least one paper first" in refused.content.decode()
+
+
+def test_a_bulk_decision_is_a_job_the_request_only_queues(client_for, released, django_capture_on_commit_callbacks):
+    people, paper, other = released
+    client = client_for(people["chair"])
+
+    response = client.post(reverse("paper_table_bulk"), {"papers": [other.pk], "action": "decide",
+                                                         "outcome": _accept().pk, "confirm": "yes"}, follow=True)
+
+    assert "Waiting for a worker" in response.content.decode()
+    assert Submission.objects.get(pk=other.pk).outcome is None
+    job = Job.objects.get(kind=JobKind.PAPERS_DECIDE)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk_run(job.pk)
+    page = client.get(reverse("job_detail", args=[job.public_id])).content.decode()
+    assert "<strong>1</strong> of 1 papers now have the decision “Accept (poster)”" in page
+    assert Submission.objects.get(pk=other.pk).outcome.name == "Accept (poster)"
+
+
+def test_a_decision_released_after_the_chair_confirmed_is_left_as_the_authors_were_told(pc_world):
+    """The request saw no released decision; by the time the worker runs, one was released."""
+    people, paper = pc_world
+    other = SubmissionFactory()
+    decision_record(submission=paper, outcome=_outcome("Accept (poster)"), by=people["chair"])
+    job, _ = bulk_decide_start(by=people["chair"], numbers=[paper.pk, other.pk], outcome=_outcome("Reject"),
+                               note="", change_released=False, back="/chair/papers/")
+    release_now(by=people["chair"])
+
+    bulk_run(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == "done" and job.result["skipped"] == [paper.pk] and job.result["changed"] == 1
+    assert Submission.objects.get(pk=paper.pk).outcome.name == "Accept (poster)"
+    assert Submission.objects.get(pk=other.pk).outcome.name == "Reject"
+
+
+def test_a_conflicted_chair_s_bulk_job_leaves_that_paper_out(pc_world):
+    people, paper = pc_world
+    other = SubmissionFactory()
+    job, _ = bulk_tag_start(by=people["conflicted_chair"], numbers=[paper.pk, other.pk], tag="x", add=True,
+                            back="/chair/papers/")
+
+    bulk_run(job.pk)
+
+    job.refresh_from_db()
+    assert job.total == 1 and list(Tag.objects.values_list("submission_id", flat=True)) == [other.pk]
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_a_bulk_batch_costs_the_same_queries_at_any_size(pc_world, settings, django_assert_max_num_queries, size):
+    people, _paper = pc_world
+    numbers = [SubmissionFactory().pk for _ in range(size)]
+    job, _ = bulk_decide_start(by=people["chair"], numbers=numbers, outcome=_accept(), note="",
+                               change_released=False, back="/chair/papers/")
+    job.total = bulk_prepare(job)
+
+    with django_assert_max_num_queries(12):
+        bulk_batch(job)
+
+    assert Submission.objects.filter(outcome__isnull=False).count() == size
