@@ -33,12 +33,32 @@ def papers_bulk_task(job_id: int) -> None:
     bulk_run(job_id)
 
 
+@shared_task(acks_late=True, name="reviews.tasks.authors_message_task")
+def authors_message_task(job_id: int) -> None:
+    from reviews.decisions.compose import authors_message_run
+
+    authors_message_run(job_id)
+
+
+@shared_task(acks_late=True, name="reviews.tasks.pc_invitations_task")
+def pc_invitations_task(job_id: int) -> None:
+    from reviews.committee.services import invitations_run
+
+    invitations_run(job_id)
+
+
 @shared_task(name="reviews.tasks.reminders_task")
 def reminders_task() -> int:
     from reviews.reviewing.reminders import reminders_automatic
 
-    batch = reminders_automatic()
-    return batch.mails.count() if batch else 0
+    return 1 if reminders_automatic() else 0
+
+
+@shared_task(acks_late=True, name="reviews.tasks.review_reminders_task")
+def review_reminders_task(job_id: int) -> None:
+    from reviews.reviewing.reminders import reminders_run
+
+    reminders_run(job_id)
 
 
 @shared_task(name="reviews.tasks.response_open_task")

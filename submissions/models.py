@@ -8,6 +8,7 @@ from django.db import models
 from submissions.pdf import CHAIR_FLAGS
 from workshop.models import Topic, VocabularyTerm
 from workshop.orcid import validate_orcid
+from workshop.runs import Run
 from workshop.validators import validate_plain_url
 
 
@@ -270,26 +271,14 @@ class CameraReady(models.Model):
         return f"Camera-ready of #{self.submission_id}"
 
 
-class BuildStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting for a worker"
-    RUNNING = "running", "Building"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-
-
 def _volume_path(instance, filename: str) -> str:
     return f"proceedings/{secrets.token_urlsafe(18)}.pdf"
 
 
-class ProceedingsBuild(models.Model):
-    """One build of the proceedings volume (a Celery task), kept with its file and SHA-256."""
+class ProceedingsBuild(Run):
+    """One build of the proceedings volume (a Celery task), kept with its file and SHA-256.
+    A `Run`: its state, progress (papers done of total, the step) and error, as every job."""
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED)
-    stage = models.CharField(max_length=120, blank=True)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     papers = models.JSONField(default=list)  # the paper numbers, in volume order
     file = models.FileField(upload_to=_volume_path, max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -297,8 +286,6 @@ class ProceedingsBuild(models.Model):
     pages = models.PositiveIntegerField(default=0)
     front_pages = models.PositiveIntegerField(default=0)  # roman-numbered pages before paper page 1
     ranges = models.JSONField(default=list, blank=True)  # [[first, last], ...] per paper
-    message = models.TextField(blank=True)  # why it failed, for the organizer
-    finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # The papers as this build printed them (titles, authors, order, sessions,
     # pages, code links; `submissions.proceedings.exports.program_snapshot`): the public
@@ -313,8 +300,5 @@ class ProceedingsBuild(models.Model):
     # Why it was published although papers owed something or it no longer matched them.
     publish_note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
     def __str__(self):
-        return f"Proceedings {'draft' if self.draft else 'build'} {self.pk} ({self.status})"
+        return f"Proceedings {'draft' if self.draft else 'build'} {self.pk} ({self.state})"

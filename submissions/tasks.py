@@ -9,3 +9,10 @@ def proceedings_build_task(build_id: int) -> None:
     from submissions.proceedings.services import build_run
 
     build_run(build_id=build_id)
+
+
+@shared_task(acks_late=True, name="submissions.tasks.camera_reminders_task")
+def camera_reminders_task(job_id: int) -> None:
+    from submissions.camera_ready.services import camera_reminders_run
+
+    camera_reminders_run(job_id)

@@ -56,12 +56,14 @@ def mail_batch_create(*, label: str, by, kind: str = MailBatchKind.CHAIRS) -> Ma
     return MailBatch.objects.create(label=label, created_by=by, kind=kind)
 
 
-def mail_render(template: str, context: dict) -> tuple[str, str]:
+def mail_render(template: str, context: dict, *, workshop=None) -> tuple[str, str]:
     """(subject, body) of `<template>_subject.txt` and `_body.txt`, the subject
-    prefixed with the workshop's acronym: exactly what `mail_queue_template` sends."""
-    context = {"workshop": workshop_current(), "site_url": settings.SITE_URL, **context}
+    prefixed with the workshop's acronym: exactly what `mail_queue_template` sends.
+    (`workshop`, when a job renders many, saves reading it for each.)"""
+    workshop = workshop or workshop_current()
+    context = {"workshop": workshop, "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
-    return subject_prefix() + subject, render_to_string(f"{template}_body.txt", context)
+    return subject_prefix(workshop) + subject, render_to_string(f"{template}_body.txt", context)
 
 
 def mail_queue_template(*, to: str, template: str, context: dict, kind: str, paper: int | None = None,
@@ -143,6 +145,29 @@ def mail_queue_many(mails: list[dict]) -> list[OutgoingMail]:
         chunk = ids[start:start + MAILS_PER_TASK]
         transaction.on_commit(lambda chunk=chunk: mail_send_many_task.delay(chunk))
     return rows
+
+
+def mail_job_start(*, kind: str, scope: str, by, label: str, params: dict, task,
+                   batch_kind: str = MailBatchKind.CHAIRS):
+    """Queue a job that writes a batch of mails (a release, reminders, a message): its MailBatch,
+    whose page shows them go out, and the job (`workshop.jobs.job_start`), which finds it in
+    `params["batch"]`. When one of this kind and scope is under way: (that job, False), no batch."""
+    from workshop.jobs import job_start
+
+    with transaction.atomic():
+        batch = mail_batch_create(label=label, by=by, kind=batch_kind)
+        job, started = job_start(kind=kind, scope=scope, by=by, params={**params, "batch": batch.pk}, task=task)
+        if not started:
+            batch.delete()
+        return job, started
+
+
+def mail_job_queue(job, mails: list[dict]) -> None:
+    """A mail job's batch of mails, in its MailBatch, counted in the job's result."""
+    batch = MailBatch.objects.get(pk=job.params["batch"])
+    mail_queue_many([{**mail, "batch": batch} for mail in mails])
+    job.result["mails"] = job.result.get("mails", 0) + len(mails)
+    job.result["batch"] = str(batch.public_id)
 
 
 def _enqueue(mail_id: int) -> None:

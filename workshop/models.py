@@ -363,6 +363,10 @@ class JobKind(models.TextChoices):
     DECISIONS_RELEASE = "decisions-release", "Releasing decisions"
     PAPERS_DECIDE = "papers-decide", "Deciding papers in bulk"
     PAPERS_TAG = "papers-tag", "Tagging papers in bulk"
+    AUTHORS_MESSAGE = "authors-message", "Writing to authors"
+    REVIEW_REMINDERS = "review-reminders", "Reminding reviewers"
+    CAMERA_READY_REMINDERS = "camera-ready-reminders", "Reminding authors of the camera-ready version"
+    PC_INVITATIONS = "pc-invitations", "Inviting the committee"
 
 
 class Job(Run):

@@ -7,8 +7,8 @@ automatic assignment, a proceedings build, a mail batch) is shown as a
 which `templates/partials/run_progress.html` shows and polls while the run is
 not finished; `progress_write` is the one writer a worker uses.
 
-`Run` is the abstract model of every run; `workshop.models.Job` is the one made
-of it for mass actions (workshop/jobs.py drives them in batches).
+`Run` is the abstract model of every run: `workshop.models.Job`, the mass actions
+workshop/jobs.py drives in batches, and `submissions.models.ProceedingsBuild`.
 """
 
 from __future__ import annotations

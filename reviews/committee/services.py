@@ -5,6 +5,7 @@ One transaction each; mails queued through the outbox inside it."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -22,23 +23,27 @@ from reviews.models import (
     Preference,
     TopicExpertise,
 )
+from reviews.tasks import pc_invitations_task
 from submissions.models import Conflict, ConflictReason, ConflictSource, Submission
 from workshop import policy
 from workshop.csvio import csv_rows
 from workshop.errors import Refused
-from workshop.mail import absolute_url, mail_queue_template
-from workshop.models import RoleName, User, Workshop
-from workshop.selectors import pc_members, role_names_of
+from workshop.jobs import job_drive
+from workshop.mail import absolute_url, mail_job_queue, mail_job_start, mail_queue_template, mail_render
+from workshop.models import Job, JobKind, RoleName, User, Workshop
+from workshop.selectors import pc_members, role_names_of, workshop_current
 from workshop.services import roles_set
 
 # --- Invitations --------------------------------------------------------------------
 
 
+def _invitation_context(invitation: Invitation) -> dict:
+    return {"invitation": invitation, "link": absolute_url(reverse("pc_invitation", args=[invitation.token]))}
+
+
 def _send_invitation(invitation: Invitation) -> None:
-    mail_queue_template(
-        to=invitation.email, template="reviews/email/invitation", kind="pc:invitation", related=invitation,
-        context={"invitation": invitation, "link": absolute_url(reverse("pc_invitation", args=[invitation.token]))},
-    )
+    mail_queue_template(to=invitation.email, template="reviews/email/invitation", kind="pc:invitation",
+                        related=invitation, context=_invitation_context(invitation))
     Invitation.objects.filter(pk=invitation.pk).update(sent_count=F("sent_count") + 1, sent_at=timezone.now())
 
 
@@ -124,15 +129,43 @@ def invitations_preview(text: str) -> list[InvitationRow]:
     return rows
 
 
-@transaction.atomic
-def invitations_apply(*, text: str, by: User) -> int:
+def invitations_apply(*, text: str, by: User) -> tuple[Job, bool]:
+    """Queue an invitation for each line of the CSV, or refuse the whole file if one line is
+    bad. The worker creates and mails them a batch a transaction."""
     rows = invitations_preview(text)
     bad = [r for r in rows if r.errors]
     if bad:
         raise Refused(f"Fix line {bad[0].line} first: {' '.join(bad[0].errors)}")
-    for row in rows:
-        invitation_create(email=row.email, name=row.name, affiliation=row.affiliation, roles=row.roles, by=by)
-    return len(rows)
+    if not rows:
+        raise Refused("The file has no invitation in it.")
+    params = {"rows": [[r.email, r.name, r.affiliation, sorted(set(r.roles))] for r in rows]}
+    return mail_job_start(kind=JobKind.PC_INVITATIONS, scope=f"user:{by.pk}", by=by, task=pc_invitations_task,
+                          label=f"Invitations to {len(rows)} {'people' if len(rows) > 1 else 'person'}", params=params)
+
+
+def invitations_prepare(job: Job) -> int:
+    job.result = {"unit": "invitations", "mails": 0}
+    return len(job.params["rows"])
+
+
+def invitations_batch(job: Job) -> int:
+    chunk = job.params["rows"][job.done:job.done + settings.JOB_BATCH]
+    now, workshop = timezone.now(), workshop_current()
+    invitations = Invitation.objects.bulk_create(
+        Invitation(email=email, name=name, affiliation=affiliation, roles=roles or [RoleName.PC],
+                   invited_by=job.created_by, sent_count=1, sent_at=now)
+        for email, name, affiliation, roles in chunk)
+    mails = []
+    for invitation in invitations:
+        subject, body = mail_render("reviews/email/invitation", _invitation_context(invitation), workshop=workshop)
+        mails.append({"to": invitation.email, "subject": subject, "body": body, "kind": "pc:invitation",
+                      "related": invitation})
+    mail_job_queue(job, mails)
+    return len(chunk)
+
+
+def invitations_run(job_id: int) -> None:
+    job_drive(job_id, prepare=invitations_prepare, batch=invitations_batch)
 
 
 # --- Profiles and conflicts ---------------------------------------------------------

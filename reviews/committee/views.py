@@ -163,9 +163,11 @@ def chair_pc(request):
         try:
             preview = services.invitations_preview(text)
             if "csv_apply" in request.POST:
-                count = services.invitations_apply(text=text, by=request.user)
-                messages.success(request, f"{count} invitations sent.")
-                return redirect("chair_pc")
+                job, started = services.invitations_apply(text=text, by=request.user)
+                if not started:
+                    messages.info(request, "Your previous invitations are still being sent; here is their "
+                                           "progress. Send this file when they are done.")
+                return redirect("job_detail", public_id=job.public_id)
         except Refused as refused:
             csv_form.add_error("csv_text", refused.message)
     return render(request, "reviews/chair_pc.html", {

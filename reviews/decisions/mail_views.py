@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from reviews.decisions import services
-from reviews.decisions.compose import authors_message
+from reviews.decisions.compose import authors_message_preview, authors_message_start
 from reviews.decisions.forms import ComposeForm, MailTemplateFormSet, OutcomeFormSet
 from reviews.decisions.selectors import papers_decidable_by
 from reviews.reviewing.reminders import reminders_preview, reminders_send_by_chair, unfinished_reviews
@@ -36,15 +36,19 @@ def compose(request):
     form = ComposeForm(request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
+        message = {"submissions": papers, "subject": form.cleaned_data["subject"],
+                   "body": form.cleaned_data["body"], "by": request.user}
         try:
-            count, sample, batch = authors_message(
-                submissions=papers, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"],
-                by=request.user, send="send" in request.POST)
+            if "send" in request.POST:
+                job, started = authors_message_start(**message)
+                if not started:
+                    messages.info(request, "Your previous message is still being written; here is its progress. "
+                                           "Send this one when it is done.")
+                return redirect("job_detail", public_id=job.public_id)
+            count, sample = authors_message_preview(**message)
         except Refused as refused:
             form.add_error(None, refused.message)
         else:
-            if batch is not None:
-                return redirect("mail_batch", public_id=batch.public_id)
             preview = {"count": count, "sample": sample}
     return render(request, "reviews/compose.html", {"form": form, "papers": papers, "preview": preview})
 
@@ -53,11 +57,13 @@ def compose(request):
 def reminders(request):
     if request.method == "POST":
         try:
-            batch = reminders_send_by_chair(by=request.user)
+            job, started = reminders_send_by_chair(by=request.user)
         except Refused as refused:
             messages.info(request, refused.message)
             return redirect("reminders")
-        return redirect("mail_batch", public_id=batch.public_id)
+        if not started:
+            messages.info(request, "Reminders are being sent already; here is their progress.")
+        return redirect("job_detail", public_id=job.public_id)
     due = list(unfinished_reviews(by=request.user))
     return render(request, "reviews/reminders.html", {
         "due": due, "reviewers": len({a.reviewer_id for a in due}), "sample": reminders_preview(by=request.user)})

@@ -8,16 +8,15 @@ says it changed. The mails never carry a reviewer's name or PC-only text:
 their {reviews} is `reviews_for_authors`, the view authors get on the site."""
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
-from reviews.decisions.pending import LetterWriter, release_items, releasable
+from reviews.decisions.pending import LetterWriter, releasable, release_items
 from reviews.tasks import decisions_release_task
 from submissions.models import Submission
 from workshop import policy
 from workshop.errors import Refused
-from workshop.jobs import job_drive, job_start
-from workshop.mail import mail_batch_create, mail_queue_many
+from workshop.jobs import job_drive
+from workshop.mail import mail_job_queue, mail_job_start
 from workshop.models import Job, JobKind, MailBatch, User, Workshop
 from workshop.selectors import workshop_current
 
@@ -31,13 +30,8 @@ def decisions_release_start(*, by: User) -> tuple[Job, bool]:
         raise Refused("Only chairs release decisions.")
     if not releasable(by).exists():
         raise Refused("Nothing new to release: the authors of every decided paper you manage know its decision.")
-    with transaction.atomic():
-        batch = mail_batch_create(label="Decisions", by=by)
-        job, started = job_start(kind=JobKind.DECISIONS_RELEASE, scope="release", by=by,
-                                 params={"batch": batch.pk}, task=decisions_release_task)
-        if not started:
-            batch.delete()
-        return job, started
+    return mail_job_start(kind=JobKind.DECISIONS_RELEASE, scope="release", by=by, label="Decisions", params={},
+                          task=decisions_release_task)
 
 
 def release_prepare(job: Job) -> int:
@@ -57,7 +51,6 @@ def release_batch(job: Job) -> int:
     A paper decided again since the job began is left for the next release."""
     chunk = job.params["papers"][job.done:job.done + settings.JOB_BATCH]
     planned = dict(map(tuple, chunk))
-    batch = MailBatch.objects.get(pk=job.params["batch"])
     workshop = workshop_current()
     letter = LetterWriter(workshop)
     items = [item for item in release_items(releasable(job.created_by).filter(pk__in=list(planned)))
@@ -67,10 +60,10 @@ def release_batch(job: Job) -> int:
     for item in items:
         subject, body = letter(item)
         mails += [{"to": author.email, "subject": subject, "body": body, "paper": item.paper.pk,
-                   "related": item.paper, "batch": batch,
+                   "related": item.paper,
                    "kind": "decision:notification" if item.first else "decision:changed"}
                   for author in item.paper.authors.all()]  # one mail each: one To, no shared Cc
-    mail_queue_many(mails)
+    mail_job_queue(job, mails)
     now = timezone.now()
     for outcome_id in {item.paper.outcome_id for item in items}:
         Submission.objects.filter(pk__in=[i.paper.pk for i in items if i.paper.outcome_id == outcome_id]).update(
@@ -78,8 +71,6 @@ def release_batch(job: Job) -> int:
     if items:
         Workshop.objects.filter(pk=workshop.pk).update(decisions_released=True)
     job.result["released"] += len(items)
-    job.result["mails"] += len(mails)
-    job.result["batch"] = str(batch.public_id)
     return len(chunk)
 
 

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from reviews.decisions import services
 from reviews.decisions.bulk import bulk_decide_start, bulk_tag_start
 from reviews.decisions.forms import BulkForm
-from reviews.decisions.pending import release_mails, release_summary
 from reviews.decisions.pending import release_letters as release_letters_page
+from reviews.decisions.pending import release_mails, release_summary
 from reviews.decisions.release import decisions_release_start
 from reviews.decisions.selectors import papers_decidable_by
 from submissions.forms import DecisionForm

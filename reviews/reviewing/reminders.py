@@ -4,17 +4,19 @@ review deadline; a review is never reminded twice on the same day."""
 
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from reviews.decisions.letters import paper_values
 from reviews.models import Assignment, Review, ReviewStatus
+from reviews.tasks import review_reminders_task
 from submissions.selectors import conflicted_numbers
 from workshop.errors import Refused
-from workshop.mail import absolute_url, mail_batch_create, mail_queue_text, text_render
-from workshop.models import MailBatch, User, Workshop
+from workshop.jobs import job_drive
+from workshop.mail import absolute_url, mail_job_queue, mail_job_start, text_render, text_renderer
+from workshop.models import Job, JobKind, MailBatch, User, Workshop
 from workshop.selectors import workshop_current
 
 
@@ -44,7 +46,7 @@ def _values(assignment: Assignment, workshop: Workshop) -> dict[str, str]:
 
 
 def reminders_preview(*, by: User, today: date | None = None) -> tuple[str, str, str] | None:
-    """(to, subject, body) of the first mail `reminders_send` would send now, exactly as it
+    """(to, subject, body) of the first mail `reminders_start` would send now, exactly as it
     would be sent; None when every unfinished review was already reminded today."""
     first = _due(by=by, today=today or timezone.localdate()).first()
     if first is None:
@@ -52,30 +54,54 @@ def reminders_preview(*, by: User, today: date | None = None) -> tuple[str, str,
     return (first.reviewer.email, *text_render(key="reminder", values=_values(first, workshop_current())))
 
 
-def reminders_send(*, by: User | None, today: date | None = None) -> MailBatch | None:
-    """One mail per unfinished review not reminded today; None if there is none."""
+def reminders_start(*, by: User | None, today: date | None = None) -> tuple[Job, bool] | None:
+    """Queue one mail per unfinished review not reminded `today` (by=None: every paper, the
+    automatic run); None if there is none. The worker writes them a batch a transaction."""
     today = today or timezone.localdate()
-    workshop = workshop_current()
-    with transaction.atomic():
-        due = list(_due(by=by, today=today).select_for_update(of=("self",)))
-        if not due:
-            return None
-        batch = mail_batch_create(label=f"Reminders for {len(due)} unfinished review{'s' * (len(due) > 1)}", by=by)
-        for assignment in due:
-            mail_queue_text(key="reminder", to=assignment.reviewer.email, values=_values(assignment, workshop),
-                            kind="pc:reminder", paper=assignment.submission_id, related=assignment, batch=batch)
-        Assignment.objects.filter(pk__in=[a.pk for a in due]).update(reminded_on=today)
-    return batch
+    if not _due(by=by, today=today).exists():
+        return None
+    return mail_job_start(kind=JobKind.REVIEW_REMINDERS, scope="reminders", by=by, label="Reminders",
+                          params={"today": today.isoformat()}, task=review_reminders_task)
 
 
-def reminders_send_by_chair(*, by: User) -> MailBatch:
-    batch = reminders_send(by=by)
-    if batch is None:
+def reminders_send_by_chair(*, by: User) -> tuple[Job, bool]:
+    started = reminders_start(by=by)
+    if started is None:
         raise Refused("Every unfinished review on your papers was already reminded today.")
-    return batch
+    return started
 
 
-def reminders_automatic(*, now=None) -> MailBatch | None:
+def reminders_prepare(job: Job) -> int:
+    due = list(_due(by=job.created_by, today=date.fromisoformat(job.params["today"]))
+               .values_list("pk", flat=True))
+    job.params["assignments"] = due
+    MailBatch.objects.filter(pk=job.params["batch"]).update(
+        label=f"Reminders for {len(due)} unfinished review{'s' * (len(due) != 1)}")
+    job.result = {"unit": "reviews", "mails": 0}
+    return len(due)
+
+
+def reminders_batch(job: Job) -> int:
+    """Remind the next reviews; one submitted or reminded meanwhile (by the hourly run) is left."""
+    chunk = job.params["assignments"][job.done:job.done + settings.JOB_BATCH]
+    today = date.fromisoformat(job.params["today"])
+    due = list(_due(by=job.created_by, today=today).filter(pk__in=chunk).select_for_update(of=("self",)))
+    workshop, render = workshop_current(), text_renderer("reminder")
+    mails = []
+    for assignment in due:
+        subject, body = render(_values(assignment, workshop))
+        mails.append({"to": assignment.reviewer.email, "subject": subject, "body": body, "kind": "pc:reminder",
+                      "paper": assignment.submission_id, "related": assignment})
+    mail_job_queue(job, mails)
+    Assignment.objects.filter(pk__in=[a.pk for a in due]).update(reminded_on=today)
+    return len(chunk)
+
+
+def reminders_run(job_id: int) -> None:
+    job_drive(job_id, prepare=reminders_prepare, batch=reminders_batch)
+
+
+def reminders_automatic(*, now=None) -> tuple[Job, bool] | None:
     """Celery beat, hourly: from `reminder_days_before` days before the review
     deadline until it passes, remind once a day."""
     now = now or timezone.now()
@@ -83,4 +109,4 @@ def reminders_automatic(*, now=None) -> MailBatch | None:
     deadline, days = workshop.review_deadline, workshop.reminder_days_before
     if deadline is None or days is None or not deadline - timedelta(days=days) <= now <= deadline:
         return None
-    return reminders_send(by=None, today=timezone.localdate(now))
+    return reminders_start(by=None, today=timezone.localdate(now))

@@ -5,6 +5,7 @@ to the authors who still owe something."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,10 +13,12 @@ from submissions.camera_ready.selectors import camera_of, camera_ready_statuses
 from submissions.models import CameraReady, PdfKind, PdfVersion, Submission
 from submissions.selectors import manages_proceedings
 from submissions.services.pdf_versions import PdfRules, pdf_version_add
+from submissions.tasks import camera_reminders_task
 from workshop import policy
 from workshop.errors import Refused
-from workshop.mail import mail_batch_create, mail_queue_template, mail_render
-from workshop.models import MailBatch, MailBatchKind, User, Workshop
+from workshop.jobs import job_drive
+from workshop.mail import mail_job_queue, mail_job_start, mail_render
+from workshop.models import Job, JobKind, MailBatchKind, User, Workshop
 from workshop.selectors import workshop_current
 
 
@@ -93,9 +96,10 @@ class ReminderPreview:
 
 
 def camera_ready_reminders(*, by: User, send: bool,
-                           workshop: Workshop | None = None) -> tuple[ReminderPreview | None, MailBatch | None]:
+                           workshop: Workshop | None = None) -> tuple[ReminderPreview | None, Job | None]:
     """A reminder to each author of each paper that still owes something.
-    Returns (the preview of the first, or None if nobody owes anything; the batch when `send`).
+    Returns (the preview of the first, or None if nobody owes anything; the job when `send`,
+    which the worker does a batch of papers a transaction).
     The preview counts and addresses the mails only for a sender who may see
     the papers' authors (`policy.can_view_camera_ready_recipients`); an organizer
     learns the papers, not how many authors each submission has, nor who."""
@@ -115,11 +119,35 @@ def camera_ready_reminders(*, by: User, send: bool,
                               subject=subject, body=body)
     if not send:
         return preview, None
-    with transaction.atomic():
-        batch = mail_batch_create(label=f"Camera-ready reminders ({len(owing)} paper{'s' * (len(owing) != 1)})",
-                                  by=by, kind=MailBatchKind.CAMERA_READY)
-        for to, status in mails:
-            mail_queue_template(to=to, template="submissions/email/camera_ready_reminder",
-                                context={"submission": status.submission, "missing": status.missing},
-                                kind=policy.CAMERA_READY_MAIL, paper=status.submission.pk, batch=batch)
-    return preview, batch
+    job, _started = mail_job_start(
+        kind=JobKind.CAMERA_READY_REMINDERS, scope="camera-ready", by=by, batch_kind=MailBatchKind.CAMERA_READY,
+        label=f"Camera-ready reminders ({len(owing)} paper{'s' * (len(owing) != 1)})", params={},
+        task=camera_reminders_task)
+    return preview, job
+
+
+def camera_reminders_prepare(job: Job) -> int:
+    """The papers that owe something now, in volume order."""
+    job.params["numbers"] = [s.submission.pk for s in camera_ready_statuses() if s.missing]
+    job.result = {"unit": "papers", "mails": 0}
+    return len(job.params["numbers"])
+
+
+def camera_reminders_batch(job: Job) -> int:
+    """Remind the next papers' authors of what each still owes (nothing, if it was sent meanwhile)."""
+    chunk = job.params["numbers"][job.done:job.done + settings.JOB_BATCH]
+    workshop = workshop_current()
+    mails = []
+    for status in camera_ready_statuses(among=chunk):
+        if not status.missing:
+            continue
+        subject, body = mail_render("submissions/email/camera_ready_reminder",
+                                    {"submission": status.submission, "missing": status.missing}, workshop=workshop)
+        mails += [{"to": author.email, "subject": subject, "body": body, "kind": policy.CAMERA_READY_MAIL,
+                   "paper": status.submission.pk} for author in status.submission.authors.all()]
+    mail_job_queue(job, mails)
+    return len(chunk)
+
+
+def camera_reminders_run(job_id: int) -> None:
+    job_drive(job_id, prepare=camera_reminders_prepare, batch=camera_reminders_batch)

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from submissions.camera_ready.selectors import camera_ready_statuses
-from submissions.models import BuildStatus, ProceedingsBuild
+from submissions.models import ProceedingsBuild
 from submissions.proceedings import exports
 from submissions.proceedings.builder import IndexEntry, PaperEntry, TocEntry, Volume, VolumeError, build_volume
 from submissions.proceedings.state import publish_check
@@ -18,7 +18,7 @@ from submissions.selectors import manages_proceedings
 from submissions.tasks import proceedings_build_task
 from workshop.errors import Refused
 from workshop.models import RoleName, User
-from workshop.runs import Progress, progress_write
+from workshop.runs import ACTIVE, Progress, RunState, progress_write
 from workshop.selectors import chairs, workshop_current
 
 
@@ -55,30 +55,31 @@ def build_start(*, by: User, draft: bool = False) -> ProceedingsBuild:
     with transaction.atomic():
         build = ProceedingsBuild.objects.create(
             created_by=by, papers=[s.submission.pk for s in statuses], total=len(statuses), draft=draft,
-            owed={str(s.submission.pk): s.missing for s in statuses if s.missing}, stage="Waiting for a worker")
+            owed={str(s.submission.pk): s.missing for s in statuses if s.missing}, step="Waiting for a worker")
         transaction.on_commit(lambda: proceedings_build_task.delay(build.pk))
     return build
 
 
 def build_progress(build: ProceedingsBuild) -> Progress:
     """The build as the one progress bar shows it: the builder's stage and its count."""
-    return Progress(state=build.status, done=build.done, total=build.total, step=build.stage,
-                    error=build.message if build.status == BuildStatus.FAILED else "")
+    return Progress(state=build.state, done=build.done, total=build.total, step=build.step,
+                    error=build.error if build.state == RunState.FAILED else "")
 
 
 def build_run(*, build_id: int) -> None:
     """The task's work: copy the camera-ready PDFs to a temporary folder (any
     storage), build, store the volume with its SHA-256; a failure names the paper."""
     build = ProceedingsBuild.objects.get(pk=build_id)
-    if build.status not in (BuildStatus.QUEUED, BuildStatus.RUNNING):
+    if build.state not in ACTIVE:
         return
+    progress_write(ProceedingsBuild, build.pk, started_at=timezone.now())
     workshop = workshop_current()
     statuses = {s.submission.pk: s for s in camera_ready_statuses()}
     chosen = [statuses[n] for n in build.papers if n in statuses]
     printed = exports.accepted_papers(chosen, ranges={}, workshop=workshop)
 
     def progress(stage: str, done: int, total: int) -> None:
-        progress_write(ProceedingsBuild, build.pk, status=BuildStatus.RUNNING, stage=stage, done=done, total=total)
+        progress_write(ProceedingsBuild, build.pk, state=RunState.RUNNING, step=stage, done=done, total=total)
 
     with tempfile.TemporaryDirectory() as folder:
         papers = []
@@ -101,8 +102,8 @@ def build_run(*, build_id: int) -> None:
                 author_index=lambda entries, first: _author_index(workshop, entries, first),
             )
         except VolumeError as error:
-            progress_write(ProceedingsBuild, build.pk, status=BuildStatus.FAILED, message=error.message,
-                           finished_at=timezone.now(), stage="Failed")
+            progress_write(ProceedingsBuild, build.pk, state=RunState.FAILED, error=error.message,
+                           finished_at=timezone.now(), step="Failed")
             return
         with out.open("rb") as handle:
             build.file.save(f"{workshop.acronym}-{workshop.year}-proceedings{'-DRAFT' * build.draft}.pdf",
@@ -113,7 +114,7 @@ def build_run(*, build_id: int) -> None:
         progress_write(
             ProceedingsBuild, build.pk, file=build.file.name, sha256=built.sha256, size=out.stat().st_size,
             pages=built.pages, front_pages=built.front_pages, papers=[s.submission.pk for s in chosen],
-            ranges=[list(r) for r in built.ranges], program=program, status=BuildStatus.DONE, stage="Done",
+            ranges=[list(r) for r in built.ranges], program=program, state=RunState.DONE, step="Done",
             done=len(chosen), total=len(chosen), finished_at=timezone.now())
 
 
@@ -123,7 +124,7 @@ def build_publish(*, build: ProceedingsBuild, by: User, publish: bool = True, re
     (`state.publish_check`), is published only with a `reason`, kept with it."""
     if not manages_proceedings(by):
         raise Refused("Only organizers and chairs publish the proceedings.")
-    if build.status != BuildStatus.DONE:
+    if build.state != RunState.DONE:
         raise Refused("Only a finished build can be published.")
     if publish and build.draft:
         raise Refused("A draft is for proof-reading and is never published: build the volume (not a draft) and "
@@ -165,4 +166,4 @@ def _author_index(workshop, entries: list[IndexEntry], first_page: int) -> str:
 
 
 def published_build() -> ProceedingsBuild | None:
-    return ProceedingsBuild.objects.filter(published_at__isnull=False, status=BuildStatus.DONE, draft=False).first()
+    return ProceedingsBuild.objects.filter(published_at__isnull=False, state=RunState.DONE, draft=False).first()

@@ -5,9 +5,10 @@ today, and what publishing a build would make public."""
 from dataclasses import dataclass, field
 
 from submissions.camera_ready.selectors import CameraStatus, camera_ready_statuses
-from submissions.models import BuildStatus, ProceedingsBuild
+from submissions.models import ProceedingsBuild
 from submissions.proceedings import exports
 from submissions.proceedings.changes import VolumeChanges, changes
+from workshop.runs import RunState
 from workshop.selectors import workshop_current
 
 
@@ -64,7 +65,7 @@ def publish_check(build: ProceedingsBuild) -> BuildCheck:
 def volume_state(statuses: list[CameraStatus] | None = None) -> VolumeState:
     statuses = camera_ready_statuses() if statuses is None else statuses
     today = exports.accepted_papers(statuses, ranges={}, workshop=workshop_current())
-    finished = ProceedingsBuild.objects.filter(status=BuildStatus.DONE, draft=False)
+    finished = ProceedingsBuild.objects.filter(state=RunState.DONE, draft=False)
     published = finished.filter(published_at__isnull=False).first()
     latest = finished.first()
     return VolumeState(

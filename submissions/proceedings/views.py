@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from submissions.camera_ready.selectors import camera_ready_statuses
 from submissions.camera_ready.services import camera_ready_reminders
-from submissions.models import BuildStatus, ProceedingsBuild
+from submissions.models import ProceedingsBuild
 from submissions.proceedings import exports, services
 from submissions.proceedings.state import publish_check, volume_state
 from submissions.selectors import manages_proceedings
@@ -18,6 +18,7 @@ from workshop.csvio import csv_response
 from workshop.errors import Refused
 from workshop.http import as_download, int_or_none, require
 from workshop.models import MailBatch, MailBatchKind
+from workshop.runs import ACTIVE, RunState
 from workshop.selectors import chairs, workshop_current
 
 
@@ -38,14 +39,14 @@ def proceedings(request):
 @require(manages_proceedings)
 def camera_reminders(request):
     try:
-        _preview, batch = camera_ready_reminders(by=request.user, send=True)
+        _preview, job = camera_ready_reminders(by=request.user, send=True)
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("proceedings")
-    if batch is None:
+    if job is None:
         messages.info(request, "Every accepted paper has everything; nobody to remind.")
         return redirect("proceedings")
-    return redirect("mail_batch", public_id=batch.public_id)
+    return redirect("job_detail", public_id=job.public_id)
 
 
 @require(manages_proceedings)
@@ -74,7 +75,7 @@ def build_start(request):
 @require(manages_proceedings)
 def build_detail(request, pk):
     build = get_object_or_404(ProceedingsBuild, pk=pk)
-    running = build.status in (BuildStatus.QUEUED, BuildStatus.RUNNING)
+    running = build.state in ACTIVE
     if request.htmx and not running:
         response = HttpResponse()
         response["HX-Refresh"] = "true"
@@ -89,14 +90,14 @@ def build_detail(request, pk):
     contents = [(number, titles.get(number, ""), pages) for number, pages in zip(build.papers, build.ranges,
                                                                                    strict=False)]
     owed = [(int(number), titles.get(int(number), ""), missing) for number, missing in build.owed.items()]
-    check = publish_check(build) if build.status == BuildStatus.DONE and not build.draft else None
+    check = publish_check(build) if build.state == RunState.DONE and not build.draft else None
     return render(request, template, {"build": build, "running": running, "contents": contents, "owed": owed,
                                       "check": check, "progress": services.build_progress(build)})
 
 
 @require(manages_proceedings)
 def build_download(request, pk):
-    build = get_object_or_404(ProceedingsBuild, pk=pk, status=BuildStatus.DONE)
+    build = get_object_or_404(ProceedingsBuild, pk=pk, state=RunState.DONE)
     workshop = workshop_current()
     draft = "-DRAFT" if build.draft else ""
     return as_download(FileResponse(build.file.open("rb"), content_type="application/pdf"),
@@ -107,7 +108,7 @@ def build_download(request, pk):
 def build_publish(request, pk):
     """GET: what publishing this build makes public and what is missing; POST: publish (confirmed,
     with a reason when papers owe something or changed since) or unpublish."""
-    build = get_object_or_404(ProceedingsBuild, pk=pk, status=BuildStatus.DONE)
+    build = get_object_or_404(ProceedingsBuild, pk=pk, state=RunState.DONE)
     if request.method == "POST" and "unpublish" in request.POST:
         services.build_publish(build=build, by=request.user, publish=False)
         messages.success(request, "Unpublished: the public program says it is not published yet.")
@@ -134,7 +135,7 @@ def build_publish(request, pk):
 
 def _export_build() -> ProceedingsBuild | None:
     """The published build, else the newest finished one; never a draft."""
-    return services.published_build() or ProceedingsBuild.objects.filter(status=BuildStatus.DONE,
+    return services.published_build() or ProceedingsBuild.objects.filter(state=RunState.DONE,
                                                                            draft=False).first()
 
 

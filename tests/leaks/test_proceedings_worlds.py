@@ -11,6 +11,7 @@ from submissions.camera_ready.services import (
     camera_ready_metadata_save,
     camera_ready_reminders,
     camera_ready_upload,
+    camera_reminders_run,
     licence_accept,
 )
 from submissions.models import Author, ProceedingsBuild, Submission
@@ -18,7 +19,7 @@ from submissions.proceedings.services import build_publish, build_run, build_sta
 from tests.leaks.test_two_worlds import COAUTHOR, DIRECT, START, STRANGER, Base, base_world
 from tests.leaks.two_worlds import FROZEN_AT, assert_no_differences, compare_worlds
 from tests.submissions import pdf_corpus
-from workshop.models import Workshop
+from workshop.models import MailBatch, Workshop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,7 +57,9 @@ def unconfirmed_authors(change):
         licence_accept(submission=other, by=world["other_author"], workshop=workshop,
                                            now=FROZEN_AT)
         volume_order_save(by=organizer, rows=[(world["paper"].pk, 1, ""), (other.pk, 2, "")])
-        _, world["batch"] = camera_ready_reminders(by=organizer, send=True)
+        _, job = camera_ready_reminders(by=organizer, send=True)
+        camera_reminders_run(job.pk)
+        world["batch"] = MailBatch.objects.get(pk=job.params["batch"])
         for draft in (True, False):
             started = build_start(by=organizer, draft=draft)
             build_run(build_id=started.pk)

@@ -36,7 +36,7 @@ def test_load_demo_twice_gives_one_complete_demo(settings, tmp_path):
     assert (decided.count(), decided.filter(decision_released_at__isnull=False).count()) == (5, 4)
     assert AuthorResponse.objects.count() == MetaReview.objects.count() == 1
     build = ProceedingsBuild.objects.get()
-    assert (build.status, len(build.papers), build.published_at is not None) == ("done", 4, True)
+    assert (build.state, len(build.papers), build.published_at is not None) == ("done", 4, True)
     assert CameraReady.objects.filter(licence_accepted_at__isnull=True).count() == 1  # a reminder is due
 
 

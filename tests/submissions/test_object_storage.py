@@ -12,10 +12,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from submissions.models import BuildStatus, PdfVersion
+from submissions.models import PdfVersion
 from tests.smoke.stack import free_port
 from tests.submissions import pdf_corpus
 from tests.submissions.proceedings.conftest import volume, volume_built  # noqa: F401 - a fixture
+from workshop.runs import RunState
 
 KEYS = {"aws_access_key_id": "test", "aws_secret_access_key": "test-secret", "region_name": "us-east-1"}
 
@@ -139,7 +140,7 @@ def test_the_proceedings_build_reads_final_pdfs_from_the_bucket_and_stores_the_v
 
     build = volume_built(organizer, django_capture_on_commit_callbacks)
 
-    assert build.status == BuildStatus.DONE, build.message
+    assert build.state == RunState.DONE, build.error
     assert _stored(s3, name)[build.file.name] == build.sha256
 
 

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.committee.views import BID_PAGE_ROWS, BID_TABLE_FROM, BID_TABLE_ROWS
-from reviews.models import Assignment, Bid, TopicExpertise
+from reviews.models import Assignment, Bid, Invitation, TopicExpertise
 from submissions.models import Conflict, Submission
 from tests.factories import SubmissionFactory, UserFactory, submissions_in_bulk
 from tests.pages import without_tokens
-from workshop.models import AOE, Topic
+from workshop.models import AOE, OutgoingMail, Topic
 from workshop.phases import format_moment
 
 
@@ -224,15 +224,22 @@ def test_pc_assignment_list_is_paged_in_constant_queries_and_counts_only_reviewa
 
 
 @pytest.mark.django_db
-def test_chair_invites_by_csv_with_a_preview_first(client_for, chair):
+def test_chair_invites_by_csv_with_a_preview_first(client_for, chair, django_capture_on_commit_callbacks):
     client = client_for(chair)
-    text = "name,email,affiliation,roles\nAna Lopez,ana@uni.example,Uni,pc\n"
+    text = "name,email,affiliation,roles\nAna Lopez,ana@uni.example,Uni,pc\nBo Berg,bo@lab.example,Lab,pc;chair\n"
 
     preview = client.post(reverse("chair_pc"), {"csv_text": text, "csv_preview": "1"}).content.decode()
-    client.post(reverse("chair_pc"), {"csv_text": text, "csv_apply": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(reverse("chair_pc"), {"csv_text": text, "csv_apply": "1"})
+    job_page = client.get(queued.url).content.decode()
 
-    assert "Preview: 1 invitation" in preview
+    assert "Preview: 2 invitation" in preview
+    assert "<strong>2</strong> mails of invitation to the committee queued" in job_page
     assert "ana@uni.example" in client.get(reverse("chair_pc")).content.decode()
+    mails = OutgoingMail.objects.filter(kind="pc:invitation").order_by("recipient")
+    assert [m.recipient for m in mails] == ["ana@uni.example", "bo@lab.example"]
+    bo = Invitation.objects.get(email="bo@lab.example")
+    assert bo.roles == ["chair", "pc"] and bo.sent_count == 1 and bo.token in mails[1].body
 
 
 @pytest.mark.django_db

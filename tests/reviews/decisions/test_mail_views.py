@@ -29,22 +29,26 @@ def _mail_texts_post(**changes) -> dict:
 
 
 @pytest.mark.django_db
-def test_reminders_preview_then_send_never_twice_a_day(client_for, pc_world):
+def test_reminders_preview_then_send_never_twice_a_day(client_for, pc_world, django_capture_on_commit_callbacks):
     people, paper = pc_world
     client = client_for(people["chair"])
 
     preview = client.get(reverse("reminders")).content.decode()
-    client.post(reverse("reminders"))
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(reverse("reminders"))
+    job_page = client.get(queued.url).content.decode()
     again = client.post(reverse("reminders"), follow=True).content.decode()
 
     assert "<strong>1</strong> unfinished review" in preview
+    assert "<strong>1</strong> mail to reviewers with an unfinished review queued" in job_page
     assert list(OutgoingMail.objects.filter(kind="pc:reminder").values_list("recipient", flat=True)) == [
         people["reviewer_before"].email]
     assert "already reminded today" in again
 
 
 @pytest.mark.django_db
-def test_reminders_page_shows_exactly_the_first_reminder_it_sends(client_for, pc_world, settings):
+def test_reminders_page_shows_exactly_the_first_reminder_it_sends(client_for, pc_world, settings,
+                                                                  django_capture_on_commit_callbacks):
     """The preview was rendered apart from the mail: without the subject's [acronym] and with links to
     the address the chair's browser used instead of SITE_URL."""
     settings.SITE_URL = "https://review.mlsec.example"
@@ -52,7 +56,8 @@ def test_reminders_page_shows_exactly_the_first_reminder_it_sends(client_for, pc
     client = client_for(people["chair"])
 
     page = client.get(reverse("reminders")).content.decode()
-    client.post(reverse("reminders"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reminders"))
 
     sent = OutgoingMail.objects.get(kind="pc:reminder")
     assert f"https://review.mlsec.example/submissions/{paper.pk}/review/" in sent.body
@@ -61,10 +66,12 @@ def test_reminders_page_shows_exactly_the_first_reminder_it_sends(client_for, pc
 
 
 @pytest.mark.django_db
-def test_reminders_page_previews_nothing_once_every_review_was_reminded_today(client_for, pc_world):
+def test_reminders_page_previews_nothing_once_every_review_was_reminded_today(client_for, pc_world,
+                                                                             django_capture_on_commit_callbacks):
     people, _paper = pc_world
     client = client_for(people["chair"])
-    client.post(reverse("reminders"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reminders"))
 
     page = client.get(reverse("reminders")).content.decode()
 

@@ -5,22 +5,28 @@ what each mail shows (issue 18 item 4)."""
 import pytest
 from django.urls import reverse
 
+from submissions.camera_ready.services import camera_reminders_run
 from submissions.models import Conflict
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from tests.submissions.conftest import accept
 from workshop import policy
 from workshop.mail import mail_batch_create, mail_queue
-from workshop.models import MailBatch, MailBatchKind, MailStatus, OutgoingMail
+from workshop.models import Job, MailBatch, MailBatchKind, MailStatus, OutgoingMail
 
 
 def _remind(client, capture, *, deliver=True):
-    """The organizer presses "Remind the authors" on the proceedings page (the mails go out
-    once it commits), then looks at the page it led to."""
-    with capture(execute=deliver):
+    """The organizer presses "Remind the authors" on the proceedings page, which queues a job;
+    the worker writes the mails (which go out once that commits, if `deliver`); the organizer
+    follows the job page's link to the batch."""
+    with capture(execute=False):
         sent = client.post(reverse("camera_reminders"))
-    batch = MailBatch.objects.order_by("-pk").first()
-    assert sent.url == reverse("mail_batch", args=[batch.public_id])
-    return client.get(sent.url), batch
+    job = Job.objects.order_by("-pk").first()
+    assert sent.url == reverse("job_detail", args=[job.public_id])
+    with capture(execute=deliver):
+        camera_reminders_run(job.pk)
+    batch = MailBatch.objects.get(pk=job.params["batch"])
+    assert reverse("mail_batch", args=[batch.public_id]) in client.get(sent.url).content.decode()
+    return client.get(reverse("mail_batch", args=[batch.public_id])), batch
 
 
 @pytest.mark.django_db

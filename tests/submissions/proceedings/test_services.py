@@ -9,12 +9,13 @@ import time_machine
 from django.utils import timezone
 
 from submissions.camera_ready.services import PrintedAuthor, camera_ready_metadata_save
-from submissions.models import BuildStatus, ProceedingsBuild
+from submissions.models import ProceedingsBuild
 from submissions.proceedings.services import build_start
 from tests.factories import SubmissionFactory, UserFactory
 from tests.submissions.conftest import accept
 from tests.submissions.proceedings.conftest import volume_built
 from workshop.errors import Refused
+from workshop.runs import RunState
 
 
 @pytest.mark.django_db
@@ -35,8 +36,8 @@ def test_a_build_makes_the_volume_with_front_matter_papers_and_index(organizer, 
 
     build = volume_built(organizer, django_capture_on_commit_callbacks)
 
-    assert build.status == BuildStatus.DONE, build.message
-    assert (build.stage, build.done, build.total) == ("Done", 2, 2)
+    assert build.state == RunState.DONE, build.error
+    assert (build.step, build.done, build.total) == ("Done", 2, 2)
     assert build.ranges == [[1, 2], [3, 5]] and build.papers == [first.pk, second.pk]
     with pikepdf.open(build.file.path) as pdf:
         assert len(pdf.pages) == build.pages > build.front_pages + 5  # the author index follows the papers
@@ -63,8 +64,8 @@ def test_a_build_of_a_broken_final_pdf_fails_naming_the_paper(organizer, volume,
 
     build = volume_built(organizer, django_capture_on_commit_callbacks)
 
-    assert build.status == BuildStatus.FAILED
-    assert f"#{first.pk}" in build.message
+    assert build.state == RunState.FAILED
+    assert f"#{first.pk}" in build.error
     assert not build.file
 
 

@@ -5,7 +5,7 @@ open them."""
 import pytest
 from django.urls import reverse
 
-from submissions.models import BuildStatus, CameraReady, Conflict, ProceedingsBuild, Submission
+from submissions.models import CameraReady, Conflict, ProceedingsBuild, Submission
 from submissions.proceedings.services import build_start
 from tests.factories import SubmissionFactory, UserFactory
 from tests.submissions.conftest import accept
@@ -13,6 +13,7 @@ from tests.submissions.proceedings.conftest import volume_built, volume_publishe
 from tests.workshop.test_http import saved_as
 from workshop.errors import Refused
 from workshop.models import Workshop
+from workshop.runs import RunState
 
 PROCEEDINGS_URLS = ["volume_order", "proceedings_statistics"]
 
@@ -97,7 +98,7 @@ def test_the_build_page_polls_while_running_and_refreshes_when_done(client_for, 
     fragment = client.get(reverse("build_detail", args=[build.pk]), HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 1s"' in fragment.content.decode() and "<progress" in fragment.content.decode()
 
-    ProceedingsBuild.objects.filter(pk=build.pk).update(status=BuildStatus.FAILED, message="Broken")
+    ProceedingsBuild.objects.filter(pk=build.pk).update(state=RunState.FAILED, error="Broken")
     done = client.get(reverse("build_detail", args=[build.pk]), HTTP_HX_REQUEST="true")
     assert done["HX-Refresh"] == "true"
     assert "Broken" in client.get(reverse("build_detail", args=[build.pk])).content.decode()

@@ -1,6 +1,6 @@
-"""Applying a 120-pair proposal on a real Celery worker on Redis, SIGKILLed in the middle of
-a batch: after a new worker and the jobs sweep, every pair and every mail exists exactly
-once (issue 20)."""
+"""Applying a 120-pair proposal, and releasing 60 decisions, on a real Celery worker on Redis,
+SIGKILLed in the middle of a batch: after a new worker and the jobs sweep, every pair, every
+released decision and every mail exists exactly once (issue 20)."""
 
 import re
 from collections import Counter
@@ -11,8 +11,9 @@ import pytest
 from django.db import connection
 
 from reviews.assignments.apply import run_apply_start
+from reviews.decisions.release import decisions_release_start
 from reviews.models import Assignment, AssignmentRun, RunStatus
-from submissions.models import Submission
+from submissions.models import Author, Outcome, Submission
 from tests.factories import RoleFactory, UserFactory
 from tests.integration.conftest import wait_for
 from workshop.jobs import jobs_sweep
@@ -84,3 +85,48 @@ def test_applying_survives_a_worker_killed_mid_batch(start_worker, smtp_sink, mo
     ids = Counter(re.search(rb"X-Workshop-Mail-Id: (\S+)", m).group(1) for m in sink.messages)
     assert len(ids) == 6 and set(ids.values()) == {1}
     assert AssignmentRun.objects.get(pk=run.pk).status == RunStatus.APPLIED
+
+
+def test_a_release_survives_a_worker_killed_mid_batch(start_worker, smtp_sink, monkeypatch):
+    """60 decided papers, two authors each, released 10 papers a batch; the worker dies while the
+    second batch waits on a row lock: every decision is released and every author mailed once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("holds a row lock from a second connection: PostgreSQL")
+    monkeypatch.setenv("JOB_BATCH", "10")
+    sink, _port = smtp_sink
+    chair = UserFactory(full_name="Carol Chair")
+    RoleFactory(user=chair, name="chair")
+    accept = Outcome.objects.get(name="Accept (poster)")
+    creator = UserFactory()
+    papers = Submission.objects.bulk_create(
+        Submission(title=f"Paper {i}", abstract="x", attack_model="x", security_relationship="x", created_by=creator,
+                   outcome=accept) for i in range(60))
+    Author.objects.bulk_create(Author(submission=paper, position=k, name=f"Author {k}", email=f"a{k}.{paper.pk}@x.org")
+                               for paper in papers for k in range(2))
+    db = connection.settings_dict
+    locker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1",
+                              port=db["PORT"] or 5432)
+    try:  # paper 15's row held: the second batch's UPDATE waits on it
+        locker.cursor().execute("SELECT 1 FROM submissions_submission WHERE id = %s FOR UPDATE", [papers[15].pk])
+        first = start_worker()
+        job, _ = decisions_release_start(by=chair)
+        assert wait_for(_blocked_on_a_lock, timeout=60)
+        half = Job.objects.get(pk=job.pk)
+        first.kill()
+    finally:
+        locker.rollback()
+        locker.close()
+    start_worker()
+    jobs_sweep(older_than=timedelta(0))
+
+    finished = wait_for(lambda: Job.objects.get(pk=job.pk).state == RunState.DONE, timeout=120)
+    assert finished, Job.objects.filter(pk=job.pk).values("state", "done", "total", "error", "heartbeat_at")[0]
+    assert (half.state, half.done) == (RunState.RUNNING, 10)  # the first batch had committed
+    assert Submission.objects.filter(released_outcome=accept, decision_released_at__isnull=False).count() == 60
+    mails = OutgoingMail.objects.filter(kind="decision:notification")
+    outbox_sweep(older_than=timedelta(0))
+    recipients = Counter(mails.values_list("recipient", flat=True))
+    assert len(recipients) == 120 and set(recipients.values()) == {1}
+    assert wait_for(lambda: mails.filter(status=MailStatus.SENT).count() == 120, timeout=180)
+    ids = Counter(re.search(rb"X-Workshop-Mail-Id: (\S+)", m).group(1) for m in sink.messages)
+    assert len(ids) == 120 and set(ids.values()) == {1}
