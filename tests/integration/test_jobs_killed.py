@@ -44,6 +44,28 @@ def _blocked_on_a_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
+def _killed_while_blocked(start_worker, number: int, start):
+    """Hold paper `number`'s row from a second connection, start a worker and the job (`start()`),
+    SIGKILL the worker once a batch waits on that row, then start a new worker and sweep.
+    Returns (the job, the job as it stood when the worker died)."""
+    db = connection.settings_dict
+    locker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1",
+                              port=db["PORT"] or 5432)
+    try:
+        locker.cursor().execute("SELECT 1 FROM submissions_submission WHERE id = %s FOR UPDATE", [number])
+        first = start_worker()
+        job = start()
+        assert wait_for(_blocked_on_a_lock, timeout=60)
+        half = Job.objects.get(pk=job.pk)
+        first.kill()
+    finally:
+        locker.rollback()
+        locker.close()
+    start_worker()
+    jobs_sweep(older_than=timedelta(0))
+    return job, half
+
+
 def test_applying_survives_a_worker_killed_mid_batch(start_worker, smtp_sink, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("holds a row lock from a second connection: PostgreSQL")
@@ -55,23 +77,9 @@ def test_applying_survives_a_worker_killed_mid_batch(start_worker, smtp_sink, mo
     for person in reviewers:
         RoleFactory(user=person, name="pc")
     run, papers = _proposal(chair, reviewers)
-    # A second connection holds paper #2's row: the batch with its pairs (reviewer 1's) waits at its
-    # commit, where PostgreSQL checks Django's deferred foreign keys.
-    db = connection.settings_dict
-    locker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1",
-                              port=db["PORT"] or 5432)
-    try:
-        locker.cursor().execute("SELECT 1 FROM submissions_submission WHERE id = %s FOR UPDATE", [papers[1].pk])
-        first = start_worker()
-        job, _ = run_apply_start(run=run, by=chair)
-        assert wait_for(_blocked_on_a_lock, timeout=60)
-        half = Job.objects.get(pk=job.pk)
-        first.kill()
-    finally:
-        locker.rollback()
-        locker.close()
-    start_worker()
-    jobs_sweep(older_than=timedelta(0))
+    # Paper #2's row held: the batch with its pairs (reviewer 1's) waits at its commit, where
+    # PostgreSQL checks Django's deferred foreign keys.
+    job, half = _killed_while_blocked(start_worker, papers[1].pk, lambda: run_apply_start(run=run, by=chair)[0])
 
     finished = wait_for(lambda: Job.objects.get(pk=job.pk).state == RunState.DONE, timeout=120)
     assert finished, Job.objects.filter(pk=job.pk).values("state", "done", "total", "error", "heartbeat_at")[0]
@@ -103,21 +111,8 @@ def test_a_release_survives_a_worker_killed_mid_batch(start_worker, smtp_sink, m
                    outcome=accept) for i in range(60))
     Author.objects.bulk_create(Author(submission=paper, position=k, name=f"Author {k}", email=f"a{k}.{paper.pk}@x.org")
                                for paper in papers for k in range(2))
-    db = connection.settings_dict
-    locker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1",
-                              port=db["PORT"] or 5432)
-    try:  # paper 15's row held: the second batch's UPDATE waits on it
-        locker.cursor().execute("SELECT 1 FROM submissions_submission WHERE id = %s FOR UPDATE", [papers[15].pk])
-        first = start_worker()
-        job, _ = decisions_release_start(by=chair)
-        assert wait_for(_blocked_on_a_lock, timeout=60)
-        half = Job.objects.get(pk=job.pk)
-        first.kill()
-    finally:
-        locker.rollback()
-        locker.close()
-    start_worker()
-    jobs_sweep(older_than=timedelta(0))
+    # Paper 16's row held: the second batch's UPDATE waits on it.
+    job, half = _killed_while_blocked(start_worker, papers[15].pk, lambda: decisions_release_start(by=chair)[0])
 
     finished = wait_for(lambda: Job.objects.get(pk=job.pk).state == RunState.DONE, timeout=120)
     assert finished, Job.objects.filter(pk=job.pk).values("state", "done", "total", "error", "heartbeat_at")[0]
