@@ -17,8 +17,10 @@ Then it runs what the Celery task runs (`runs.run_create` with Celery eager call
 through its progress bar, and renders the preview page through the test client as
 the chair. One line per step: seconds, peak RSS of the process (MiB) and the peak
 above the step's start, measured like bench/assignment.py (VmHWM after resetting
-it through /proc/self/clear_refs). `--profile` prints cProfile's top functions of
-the run instead of timing it."""
+it through /proc/self/clear_refs). Then the preview's first and last pages again,
+`--repeat` times each: the median, the queries and the page's size (target: under
+1 s at 5,000 papers x 2,000 PC members, under 300 ms at 500). `--profile` prints
+cProfile's top functions of the run instead of timing it."""
 
 import argparse
 import os
@@ -105,6 +107,7 @@ def main() -> None:
     parser.add_argument("--max-load", type=int, default=0, help="default: k * papers / reviewers + 2")
     parser.add_argument("--mode", default="fresh", choices=["fresh", "ensure", "rebalance"])
     parser.add_argument("--profile", action="store_true", help="cProfile the run instead of timing its steps")
+    parser.add_argument("--repeat", type=int, default=5, help="renders of each preview page timed (the median)")
     args = parser.parse_args()
     database(parser, args)
     _run(args)
@@ -409,6 +412,18 @@ def _run(args) -> None:
     print(f"proposal: {run.result.get('count', len(run.result.get('pairs', [])))} pairs, stored result "
           f"{stored / 1024:.0f} KiB ({text / 1024:.0f} KiB as text); preview {len(queries.captured_queries)} queries, "
           f"{len(response.content) / 1024:.0f} KiB; solver {run.result.get('seconds', 0):.2f} s")
+    last = -(-len({p["paper"] for p in runs.stored_pairs(run.result)}) // 100)
+    for name, query in [("preview, first page", ""), (f"preview, page {last}", f"?page={last}")]:
+        times = []
+        for _ in range(args.repeat):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(url + query)
+                times.append(time.perf_counter() - start)
+            assert response.status_code == 200, response.status_code
+        median = sorted(times)[len(times) // 2] * 1000
+        print(f"{args.papers:>5} papers x {args.reviewers:>4} PC | {name:<22} | median {median:7.1f} ms | "
+              f"{len(queries.captured_queries):>3} queries | {len(response.content) / 1024:6.1f} KB", flush=True)
 
 
 if __name__ == "__main__":

@@ -146,7 +146,7 @@ def _release() -> list:
     client = Client()
     client.force_login(chair)
     client.get("/chair/")
-    pages = [_timed(lambda r: f"page: {label} ({r.status_code}, {len(r.content) // 1024} KB)",
+    pages = [_timed(lambda r, label=label: f"page: {label} ({r.status_code}, {len(r.content) // 1024} KB)",
                     lambda url=url: client.get(url))
              for label, url in [("release", "/chair/decisions/release/"),
                                 ("release, page 20", "/chair/decisions/release/?page=20"),

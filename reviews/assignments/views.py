@@ -1,8 +1,6 @@
 """Chair pages for assigning reviewers: by hand (one pair, or a CSV previewed then
 applied), automatically (parameters, progress, preview, apply), and the exports."""
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -12,7 +10,7 @@ from django.views.decorators.http import require_POST
 from reviews.assignments import apply, runs, selectors, services
 from reviews.assignments.forms import AutoAssignForm
 from reviews.committee.forms import CsvForm
-from reviews.models import Assignment, AssignmentRun, RunStatus
+from reviews.models import AssignmentRun, RunStatus
 from submissions.selectors import submission_visible_or_404
 from workshop import policy
 from workshop.charts import histogram
@@ -20,7 +18,7 @@ from workshop.csvio import csv_response
 from workshop.errors import Refused
 from workshop.http import int_or_none, require
 from workshop.models import User
-from workshop.selectors import pc_members, workshop_current
+from workshop.selectors import workshop_current
 
 ASSIGNMENT_PAGE_ROWS = 50  # each row offers every PC member
 CSV_HEADER = ["paper", "email", "action"]  # what the bulk assignment reads back
@@ -108,7 +106,7 @@ def auto_start(request):
 
 
 def _own_run(request, pk) -> AssignmentRun:
-    run = AssignmentRun.objects.filter(pk=pk).first()
+    run = AssignmentRun.objects.filter(pk=pk).defer("result").first()  # a proposal's pairs: read where needed
     if run is None or not policy.can_view_assignment_run(request.user, run):
         raise Http404("No such run")
     return run
@@ -130,38 +128,18 @@ def auto_run(request, pk):
                    "mail_modes": list(apply.MAIL_MODES.items()), "applying": runs.run_applying(run)})
 
 
-PAGE_PAPERS = 100  # papers per page of the per-paper table; the figures above it cover every paper
-
-
 def _preview(run: AssignmentRun, user, page_number=None) -> dict:
-    """The proposal as this chair may see it now (see `runs.run_view`); every
-    figure is computed from what is shown, so hidden papers change none. The
-    figures cover the whole proposal, the per-paper table one page of it."""
+    """The proposal as this chair may see it now (`selectors.run_preview`): the figures cover
+    every paper it may manage, the per-paper table one page of them."""
     if run.status not in (RunStatus.DONE, RunStatus.APPLIED):
         return {}
-    view = runs.run_view(run=run, user=user)
-    by_paper = defaultdict(list)
-    for pair in view.pairs:
-        by_paper[pair["paper"]].append(pair)
-    rows = [{"paper": items[0]["submission"], "reviewers": sorted(items, key=lambda i: -i["score"]),
-             "expert": any(i["topic"] >= runs.EXPERT_TOPIC_SHARE for i in items)}
-            for _pid, items in sorted(by_paper.items())]
-    load = defaultdict(int)
-    for pair in view.pairs:
-        load[pair["reviewer"]] += 1
-    # Every PC member, not the run's list: who the run considered for a hidden paper is hidden too.
-    loads = sorted(((name, load[pk]) for pk, name in pc_members().values_list("pk", "full_name")),
-                   key=lambda x: (-x[1], x[0]))
-    current = set(Assignment.objects.values_list("submission_id", "reviewer_id"))
-    paper_totals = [sum(i["score"] for i in row["reviewers"]) for row in rows]
+    preview = selectors.run_preview(run=run, user=user, page_number=page_number)
     return {
-        "page": Paginator(rows, PAGE_PAPERS).get_page(page_number), "papers": len(rows),
-        "loads": loads, "blocked": view.blocked, "left_out": view.left_out,
-        "new_pairs": sum((p["paper"], p["reviewer"]) not in current for p in view.pairs),
-        "total": sum(paper_totals), "weakest": min(paper_totals, default=0),
-        "no_expert": [r["paper"] for r in rows if not r["expert"]],
-        "score_chart": histogram([p["score"] for p in view.pairs], title="Scores of the assigned pairs"),
-        "load_chart": histogram([v for _, v in loads], title="Papers per PC member", integer=True),
+        "page": preview.page, "papers": preview.papers, "loads": preview.loads, "blocked": preview.blocked,
+        "left_out": preview.left_out, "new_pairs": preview.new_pairs, "total": preview.total,
+        "weakest": preview.weakest, "no_expert": preview.no_expert,
+        "score_chart": histogram(preview.scores, title="Scores of the assigned pairs"),
+        "load_chart": histogram([v for _, v in preview.loads], title="Papers per PC member", integer=True),
     }
 
 

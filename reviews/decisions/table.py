@@ -7,9 +7,11 @@ conflicted with keeps its number and title only, and its search facts hide
 everything else (see `reviews.decisions.search`), so hidden data changes no count,
 ordering or match.
 
-A page that shows papers in numbered order builds only its page's rows:
-`paper_numbers` gives the numbers to page through (a query when there is no
-search; otherwise the matches, found on only the facts the search reads) and
+A page builds only its page's rows: `paper_numbers` gives the numbers to page
+through in numbered order (a query when there is no search; otherwise the
+matches, found on only the facts the search reads), `paper_order` every
+paper's number in the order of a column, computed in the database (score
+statistics are aggregates over the submitted reviews), and
 `paper_rows(numbers=...)` the rows of one page."""
 
 from collections import defaultdict
@@ -18,7 +20,27 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.lookups import Exact, IsNull, Regex
 
 from reviews.decisions.search import PaperFacts, Query, facts_read, matches
 from reviews.models import Assignment, Review, ReviewField, ReviewStatus
@@ -62,8 +84,8 @@ class LazyScores:
         if key not in self._keys:
             return default
         if key not in self._done:
-            weights = [_number(values.get(WEIGHT_KEY)) or 1.0 for values in self._reviews]
-            pairs = sorted((v, w) for v, w in zip((_number(values.get(key)) for values in self._reviews), weights,
+            weights = [as_number(values.get(WEIGHT_KEY)) or 1.0 for values in self._reviews]
+            pairs = sorted((v, w) for v, w in zip((as_number(values.get(key)) for values in self._reviews), weights,
                                                   strict=True) if v is not None)
             self._done[key] = Scores(values=[v for v, _ in pairs], weights=[w for _, w in pairs])
         return self._done[key]
@@ -135,16 +157,18 @@ _FACT_SOURCES = {"abstract": {"abstract"}, "authors": {"authors"}, "topics": {"t
                  "reviewers": {"reviewers"}, "scores": {"reviews"}, "status": {"pdf"}, "tags": {"tags"}}
 
 
-def paper_rows(*, user, fields: list[ReviewField] | None = None,
-               numbers: Collection[int] | None = None) -> list[PaperRow]:
-    """All papers (or only those `numbers`: a page), numbered order, as `user` (a chair) may see them."""
+def paper_rows(*, user, fields: list[ReviewField] | None = None, numbers: Collection[int] | None = None,
+               outcomes: list[Outcome] | None = None) -> list[PaperRow]:
+    """All papers (or only those `numbers`: a page), numbered order, as `user` (a chair) may see them.
+    `outcomes`: every Outcome, if the caller has them already."""
     if not policy.can_view_paper_table(user):
         return []
     return _rows(user, score_fields() if fields is None else fields, numbers=numbers,
-                 parts=RELATED | {"abstract"})
+                 parts=RELATED | {"abstract"}, outcomes=outcomes)
 
 
-def paper_numbers(*, user, query: Query | None, fields: list[ReviewField]) -> QuerySet | list[int]:
+def paper_numbers(*, user, query: Query | None, fields: list[ReviewField],
+                  outcomes: list[Outcome] | None = None) -> QuerySet | list[int]:
     """The numbers of the papers `query` matches, in order, for a paginator.
     No search: a query, so a page costs a COUNT and a LIMIT/OFFSET. A search:
     it runs on every paper, but loads only the facts it reads (a title word
@@ -154,10 +178,12 @@ def paper_numbers(*, user, query: Query | None, fields: list[ReviewField]) -> Qu
     if query is None or query.is_empty:
         return Submission.objects.order_by("pk").values_list("pk", flat=True)
     parts = set().union(*(_FACT_SOURCES.get(fact, ()) for fact in facts_read(query)))
-    return [row.number for row in _rows(user, fields, numbers=None, parts=parts) if matches(query, row.facts)]
+    return [row.number for row in _rows(user, fields, numbers=None, parts=parts, outcomes=outcomes)
+            if matches(query, row.facts)]
 
 
-def _rows(user, fields: list[ReviewField], *, numbers: Collection[int] | None, parts: set[str]) -> list[PaperRow]:
+def _rows(user, fields: list[ReviewField], *, numbers: Collection[int] | None, parts: set[str],
+          outcomes: list[Outcome] | None = None) -> list[PaperRow]:
     """The rows with only `parts` filled in (RELATED and "abstract"; the rest stays empty)."""
     hidden = set(conflicted_numbers(user=user).values_list("pk", flat=True))
     papers = Submission.objects.order_by("pk")
@@ -166,8 +192,8 @@ def _rows(user, fields: list[ReviewField], *, numbers: Collection[int] | None, p
     papers = list(papers.values("pk", "title", "withdrawn_at", "outcome_id", "released_outcome_id",
                                 "decision_released_at",
                                 *(["abstract"] if "abstract" in parts else [])))
-    by_paper = _related(hidden, numbers=numbers, parts=parts)
-    outcomes = Outcome.objects.in_bulk()
+    by_paper = _related(hidden, numbers=numbers, parts=parts, keys=[f.key for f in fields])
+    outcomes = Outcome.objects.in_bulk() if outcomes is None else {o.pk: o for o in outcomes}
     rows = []
     for paper in papers:
         number = paper["pk"]
@@ -184,10 +210,13 @@ class AuthorLine(NamedTuple):
     affiliation: str
 
 
-def _related(hidden: set[int], *, numbers: Collection[int] | None = None, parts=RELATED) -> dict:
+def _related(hidden: set[int], *, numbers: Collection[int] | None = None, parts=RELATED,
+             keys: Collection[str] = ()) -> dict:
     """What the managed rows show, keyed by paper: one query per part asked
     for. Papers are left out by exclusion (the viewer's conflicts are few), so
-    the queries do not carry every paper number; a page's rows name their own."""
+    the queries do not carry every paper number; a page's rows name their own.
+    A review is read as its answers to the score fields `keys` (and the weight),
+    never as its whole text."""
     data = defaultdict(lambda: defaultdict(list))
 
     def of(model):
@@ -212,8 +241,11 @@ def _related(hidden: set[int], *, numbers: Collection[int] | None = None, parts=
         for number, reviewer in assigned:
             data[number]["reviewers"].append(people[reviewer])
     if "reviews" in parts:
-        for number, values in of(Review).filter(status=ReviewStatus.SUBMITTED).values_list("submission_id", "values"):
-            data[number]["reviews"].append(values)
+        names = sorted({*keys, WEIGHT_KEY})
+        answers = {f"answer_{i}": KeyTextTransform(key, "values") for i, key in enumerate(names)}
+        for number, *values in of(Review).filter(status=ReviewStatus.SUBMITTED).annotate(**answers).values_list(
+                "submission_id", *answers):
+            data[number]["reviews"].append(dict(zip(names, values, strict=True)))
     if "tags" in parts:
         for number, name in of(Tag).values_list("submission_id", "name"):
             data[number]["tags"].append(name)
@@ -224,7 +256,7 @@ def _related(hidden: set[int], *, numbers: Collection[int] | None = None, parts=
     return data
 
 
-def _number(value) -> float | None:
+def as_number(value) -> float | None:
     try:
         return float(value)
     except (TypeError, ValueError):
@@ -266,12 +298,6 @@ def _row(paper: dict, related: dict, outcomes: dict[int, Outcome], fields: list[
     )
 
 
-def search(rows: list[PaperRow], query: Query | None) -> list[PaperRow]:
-    if query is None or query.is_empty:
-        return rows
-    return [row for row in rows if matches(query, row.facts)]
-
-
 # What the table's search may name: `sort:` any of these (and a score field), `show:`/`hide:` the
 # optional columns (and a score field, or "scores" for all of them).
 SORTABLE = ("number", "title", "status", "reviews", "mean", "min", "max", "spread", "weighted", "decision")
@@ -304,34 +330,91 @@ def shown_columns(query: Query | None, fields: list[ReviewField]) -> set[str]:
     return shown
 
 
+# The table's order, in the database: one query gives every paper's number in the order a
+# column asks for (a score statistic is an aggregate over the submitted reviews), so a page
+# builds only its own rows. A paper the viewer is conflicted with has no value in any column
+# but its number and title: it sorts last, in numbered order, whatever it hides.
+_NUMBER = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+_STATUS_ORDER = {SubmissionStatus.COMPLETE: 0, SubmissionStatus.REGISTERED: 1, SubmissionStatus.WITHDRAWN: 2}
+
+
+def _answer(key: str):
+    """A submitted review's `key` answer as a number, None unless it reads as one (`as_number`)."""
+    text = KeyTextTransform(key, "reviews__values")
+    return Case(When(Regex(text, _NUMBER), then=Cast(text, FloatField())), default=None, output_field=FloatField())
+
+
+def _submitted(expression):
+    """`expression` on the submitted reviews only (None on the others)."""
+    return Case(When(reviews__status=ReviewStatus.SUBMITTED, then=expression), default=None,
+                output_field=FloatField())
+
+
+def _statistic(key: str, name: str):
+    """`Scores.<name>` of score field `key`, as an aggregate over a paper's reviews."""
+    value = _submitted(_answer(key))
+    if name == "mean":
+        return Avg(value)
+    if name == "low":
+        return Min(value)
+    if name == "high":
+        return Max(value)
+    if name == "spread":
+        return Max(value) - Min(value)
+    weight = Case(When(IsNull(_answer(WEIGHT_KEY), True), then=Value(1.0)),  # `or 1.0`: none, or 0
+                  When(Exact(_answer(WEIGHT_KEY), 0.0), then=Value(1.0)), default=_answer(WEIGHT_KEY),
+                  output_field=FloatField())
+    weights = Sum(Case(When(IsNull(value, False), then=weight), default=None, output_field=FloatField()))
+    return Coalesce(Sum(value * weight) / NullIf(weights, Value(0.0)), Avg(value))  # weighted
+
+
+_STATISTICS = {"mean": "mean", "min": "low", "max": "high", "spread": "spread", "weighted": "weighted"}
+
+
+def _sort_value(column: str, fields: list[ReviewField]):
+    """The database expression `column` sorts by; None for the number (and an unknown column)."""
+    primary = fields[0].key if fields else None
+    if column in _STATISTICS:
+        return _statistic(primary, _STATISTICS[column]) if primary else Value(None, output_field=FloatField())
+    if any(f.key == column for f in fields):
+        return _statistic(column, "mean")
+    if column == "reviews":
+        return Count("reviews", filter=Q(reviews__status=ReviewStatus.SUBMITTED))
+    if column == "decision":
+        return F("outcome__position")
+    if column == "status":
+        newest = PdfVersion.objects.filter(submission=OuterRef("pk"), kind=PdfKind.SUBMISSION)
+        return Case(When(withdrawn_at__isnull=False, then=_STATUS_ORDER[SubmissionStatus.WITHDRAWN]),
+                    When(Exists(newest), then=_STATUS_ORDER[SubmissionStatus.COMPLETE]),
+                    default=_STATUS_ORDER[SubmissionStatus.REGISTERED])
+    return None
+
+
 def high_first(column: str, fields: list[ReviewField]) -> bool:
     return column in NUMERIC or any(f.key == column for f in fields)
 
 
-# Columns a table can sort by: key -> value of a row (None sorts last).
-def sort_key(column: str, fields: list[ReviewField]):
-    primary = fields[0].key if fields else None
-    simple = {
-        "number": lambda r: r.number,
-        "title": lambda r: r.title.casefold(),
-        "decision": lambda r: r.outcome.position if r.outcome else None,
-        "reviews": lambda r: r.reviews_done if r.managed else None,
-        "status": lambda r: r.status,
-        "mean": lambda r: r.stat(primary, "mean"),
-        "min": lambda r: r.stat(primary, "low"),
-        "max": lambda r: r.stat(primary, "high"),
-        "spread": lambda r: r.stat(primary, "spread"),
-        "weighted": lambda r: r.stat(primary, "weighted"),
-    }
-    if column in simple:
-        return simple[column]
-    if any(f.key == column for f in fields):
-        return lambda r: r.stat(column, "mean")
-    return None
-
-
-def sorted_rows(rows: list[PaperRow], column: str, *, descending: bool, fields: list[ReviewField]) -> list[PaperRow]:
-    key = sort_key(column, fields) or sort_key("number", fields)
-    present = [r for r in rows if key(r) is not None]
-    missing = [r for r in rows if key(r) is None]
-    return sorted(present, key=key, reverse=descending) + missing
+def paper_order(*, user, column: str, descending: bool, fields: list[ReviewField],
+                numbers: Collection[int] | None = None) -> list[tuple[int, bool]]:
+    """(number, managed) of every paper (or of those `numbers`: a search's matches) in the
+    table's order by `column`: its values high first when `descending`, papers without a
+    value (none yet, or hidden from the viewer) last, ties in numbered order. An unknown
+    column sorts by number. One query; titles sort as Python compares them (casefolded)."""
+    if not policy.can_view_paper_table(user):
+        return []
+    hidden = Q(pk__in=conflicted_numbers(user=user))
+    papers = Submission.objects.annotate(hidden=ExpressionWrapper(hidden, output_field=BooleanField()))
+    if column == "title":
+        rows = sorted(papers.order_by("pk").values_list("pk", "hidden", "title"), key=lambda r: r[2].casefold(),
+                      reverse=descending)
+    else:
+        value = _sort_value(column, fields)
+        if value is None:
+            rows = papers.order_by("-pk" if descending else "pk")
+        else:
+            papers = papers.annotate(value=value, key=Case(When(hidden, then=None), default=F("value")))
+            rows = papers.order_by(F("key").desc(nulls_last=True) if descending else F("key").asc(nulls_last=True),
+                                   "pk")
+        rows = rows.values_list("pk", "hidden")
+    wanted = None if numbers is None else set(numbers)
+    return [(number, not hidden) for number, hidden, *_ in rows if wanted is None or number in wanted]

@@ -6,11 +6,11 @@ import pytest
 from django.test import TestCase
 from django.urls import reverse
 
+from reviews.decisions.bulk import bulk_batch, bulk_decide_start, bulk_prepare, bulk_run, bulk_tag_start
 from reviews.decisions.services import decision_record
 from submissions.models import DecisionChange, Outcome, Submission, Tag
 from tests.factories import SubmissionFactory
 from tests.reviews.conftest import release_now
-from reviews.decisions.bulk import bulk_batch, bulk_decide_start, bulk_prepare, bulk_run, bulk_tag_start
 from workshop.models import Job, JobKind, OutgoingMail
 
 pytestmark = pytest.mark.django_db

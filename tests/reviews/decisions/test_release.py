@@ -241,12 +241,13 @@ def test_what_a_release_covers_in_sql_agrees_with_the_policy_predicates(pc_world
 
 def _decided(n, outcome="Reject", *, with_meta=True):
     """`n` more decided papers, each with two authors, a submitted review and a meta-review."""
-    from tests.reviews.conftest import submitted_review
     from tests.factories import UserFactory
+    from tests.reviews.conftest import submitted_review
 
     reviewer = UserFactory()
     for k in range(n):
-        paper = SubmissionFactory(title=f"Paper {k}", authors=[(f"A{k}", f"a{k}@x.example"), (f"B{k}", f"b{k}@y.example")])
+        paper = SubmissionFactory(title=f"Paper {k}",
+                                  authors=[(f"A{k}", f"a{k}@x.example"), (f"B{k}", f"b{k}@y.example")])
         submitted_review(paper, reviewer)
         if with_meta:
             MetaReview.objects.create(submission=paper, author_text=f"Summary {k}")
