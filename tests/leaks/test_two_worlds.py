@@ -422,6 +422,47 @@ def test_another_chairs_release_job_says_nothing_of_a_conflicted_papers_decision
                                                      f"/chair/outbox/{uuid.UUID(int=1000)}/"]))
 
 
+def _bulk_job(kind, by, numbers):
+    """Another chair's bulk job over `numbers`, done by the (eager) worker."""
+    from reviews.decisions.bulk import bulk_decide_start, bulk_run, bulk_tag_start
+    from reviews.decisions.compose import authors_message_run, authors_message_start
+
+    papers = list(Submission.objects.filter(pk__in=numbers).prefetch_related("authors", "conflicts"))
+    if kind == "tag":
+        job, _ = bulk_tag_start(by=by, numbers=numbers, tag="discuss", add=True, back="/chair/papers/")
+        bulk_run(job.pk)
+    elif kind == "decide":
+        job, _ = bulk_decide_start(by=by, numbers=numbers, outcome=Outcome.objects.get(name="Reject"), note="",
+                                   change_released=False, back="/chair/papers/")
+        bulk_run(job.pk)
+    else:
+        job, _ = authors_message_start(submissions=papers, subject="About #{number}", body="Dear {authors}", by=by)
+        authors_message_run(job.pk)
+    return job
+
+
+@pytest.mark.parametrize("kind", ["tag", "decide", "message"])
+def test_another_chairs_bulk_job_says_nothing_of_a_conflicted_paper(kind):
+    """World b's job (a bulk tag, a bulk decision, a message to authors) also covers #1: the
+    conflicted chair sees the job's share done only, and its mail batch counts no mail about #1."""
+    from workshop.models import Job, MailBatch, OutgoingMail
+
+    def build(variant):
+        world = base_world(Base())
+        numbers = [world["other"].pk] + ([world["paper"].pk] if variant == "b" else [])
+        job = _bulk_job(kind, world["other_chair"], numbers)
+        Job.objects.update(public_id=uuid.UUID(int=1))
+        for n, mail in enumerate(OutgoingMail.objects.filter(paper_number=world["other"].pk).order_by("recipient")):
+            OutgoingMail.objects.filter(pk=mail.pk).update(public_id=uuid.UUID(int=1000 + n))
+        if "batch" in job.params:
+            MailBatch.objects.filter(pk=job.params["batch"]).update(public_id=uuid.UUID(int=2))
+        return world
+
+    assert_no_differences(compare_worlds(build, persona="conflicted_chair", start_urls=START,
+                                         extra_urls=[*CHAIR_DIRECT, JOB_URL, f"/chair/mail/{uuid.UUID(int=2)}/",
+                                                     f"/chair/outbox/{uuid.UUID(int=1000)}/"]))
+
+
 def other_topic(world):  # #1 has the first topic (pk 1) in world a
     world["paper"].topics.set([Topic.objects.order_by("position")[3]])
 
