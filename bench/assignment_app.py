@@ -353,8 +353,9 @@ def _run(args) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from reviews.assignments import runs
-    from reviews.models import AssignmentRun, RunStatus
+    from reviews.models import AssignmentRun
     from workshop.models import User
+    from workshop.runs import RunState
     from workshop.selectors import workshop_current
 
     AssignmentRun.objects.all().delete()
@@ -393,8 +394,8 @@ def _run(args) -> None:
         steps.stop()
         runs._progress = original
     run.refresh_from_db()
-    if run.status != RunStatus.DONE:
-        raise SystemExit(f"the run did not finish: {run.status} {run.message}")
+    if run.state != RunState.DONE:
+        raise SystemExit(f"the run did not finish: {run.state} {run.error}")
     with connection.cursor() as cursor:
         cursor.execute("select pg_column_size(result), octet_length(result::text) from reviews_assignmentrun "
                        "where id = %s", [run.pk])

@@ -167,10 +167,11 @@ def _apply(args) -> list:
     from django.test.utils import CaptureQueriesContext
 
     from reviews.assignments import apply, runs
-    from reviews.models import Assignment, AssignmentRun, Review, RunStatus
+    from reviews.models import Assignment, AssignmentRun, Review
     from workshop.celery import app as celery_app
     from workshop.jobs import job_drive
     from workshop.models import Job, OutgoingMail, User
+    from workshop.runs import RunState
     from workshop.selectors import workshop_current
 
     chair = User.objects.get(email="chair@bench.example")
@@ -187,7 +188,7 @@ def _apply(args) -> list:
     celery_app.conf.task_always_eager = True
     run = runs.run_create(by=chair, params=params)  # the proposal, computed in-process (not counted)
     run.refresh_from_db()
-    assert run.status == RunStatus.DONE, run.message
+    assert run.state == RunState.DONE, run.error
     print(f"proposal computed in {time.perf_counter() - t0:.1f} s (not counted): "
           f"{len(runs.stored_pairs(run.result))} pairs", flush=True)
 

@@ -8,6 +8,7 @@ from django.db import models
 
 from submissions.models import Submission
 from workshop.models import RoleName, Topic, VocabularyTerm
+from workshop.runs import Run, RunState
 
 
 class InvitationStatus(models.TextChoices):
@@ -228,34 +229,37 @@ class Comment(models.Model):
         return f"Comment on #{self.submission_id}"
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Ready to review"
-    FAILED = "failed", "Failed"
+class Proposal(models.TextChoices):
+    """What became of a run's proposal, once it is computed."""
+
+    OPEN = "open", "Ready to review"
     APPLIED = "applied", "Applied"
     DISCARDED = "discarded", "Discarded"
 
 
-class AssignmentRun(models.Model):
-    """One automatic-assignment computation: its parameters, progress and the
-    proposed assignment, which a chair applies or discards."""
+class AssignmentRun(Run):
+    """One automatic-assignment computation (a `Run`: its state, and its progress in percent
+    done of 100), with its parameters and, in `result`, the proposed assignment, which a chair
+    applies or discards (`proposal`)."""
 
+    # Whoever computed it: the proposal is read as they may see it, so they stay.
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     params = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    stage = models.CharField(max_length=120, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    message = models.TextField(blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    proposal = models.CharField(max_length=10, choices=Proposal.choices, default=Proposal.OPEN)
 
     def __str__(self):
-        return f"Assignment run {self.pk} ({self.status})"
+        return f"Assignment run {self.pk} ({self.label})"
+
+    @property
+    def ready(self) -> bool:
+        """Computed, and neither applied nor discarded: a chair may apply it."""
+        return self.state == RunState.DONE and self.proposal == Proposal.OPEN
+
+    @property
+    def label(self) -> str:
+        if self.proposal != Proposal.OPEN:
+            return self.get_proposal_display()
+        return self.get_proposal_display() if self.state == RunState.DONE else self.get_state_display()
 
 
 class MetaReview(models.Model):

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from reviews.assignments.runs import apply_scope, run_view
 from reviews.decisions.letters import paper_values
-from reviews.models import Assignment, AssignmentRun, Review, ReviewStatus, RunStatus
+from reviews.models import Assignment, AssignmentRun, Proposal, Review, ReviewStatus
 from reviews.tasks import assignment_apply_task
 from submissions.models import Submission
 from workshop import policy
@@ -33,7 +33,7 @@ def run_apply_start(*, run: AssignmentRun, by: User, mail: str = "digest") -> tu
     """Queue applying `run`; (the job, False) when it is already being applied."""
     if not policy.can_run_assignment(by):
         raise Refused("Only chairs apply assignments.")
-    if run.status != RunStatus.DONE:
+    if not run.ready:
         raise Refused("Only a finished proposal can be applied, once.")
     if mail not in MAIL_MODES:
         raise Refused("Choose how the new reviewers are told.")
@@ -43,7 +43,7 @@ def run_apply_start(*, run: AssignmentRun, by: User, mail: str = "digest") -> tu
 
 def apply_prepare(job: Job) -> int:
     run = AssignmentRun.objects.get(pk=job.params["run"])
-    if run.status != RunStatus.DONE:
+    if not run.ready:
         raise Refused("This proposal was already applied or discarded.")
     view = run_view(run=run, user=job.created_by)
     proposed = {(p["paper"], p["reviewer"]) for p in view.pairs}
@@ -136,5 +136,5 @@ def _text(render, values: dict[str, str]) -> dict[str, str]:
 
 
 def apply_finish(job: Job) -> dict:
-    AssignmentRun.objects.filter(pk=job.params["run"]).update(status=RunStatus.APPLIED)
+    AssignmentRun.objects.filter(pk=job.params["run"]).update(proposal=Proposal.APPLIED)
     return {}

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from reviews.assignments.affinity import Affinity, Bid, Weights, incidence, profile_text, tfidf_vectors
 from reviews.assignments.solver import AssignmentInfeasible, assign
-from reviews.models import Assignment, AssignmentRun, PcProfile, Review, ReviewStatus, RunStatus, TopicExpertise
+from reviews.models import Assignment, AssignmentRun, PcProfile, Proposal, Review, ReviewStatus, TopicExpertise
 from reviews.models import Bid as BidRow
 from reviews.tasks import assignment_run_task
 from submissions.models import Submission
@@ -33,24 +33,19 @@ EXPERT_TOPIC_SHARE = 0.5  # a reviewer covering half a paper's topics at high le
 
 def run_create(*, by: User, params: dict) -> AssignmentRun:
     with transaction.atomic():
-        run = AssignmentRun.objects.create(created_by=by, params=params, stage="Waiting for a worker")
+        run = AssignmentRun.objects.create(created_by=by, params=params, total=100)
         transaction.on_commit(lambda: assignment_run_task.delay(run.pk))
     return run
 
 
 def _progress(run: AssignmentRun, percent: int, stage: str) -> None:
-    progress_write(AssignmentRun, run.pk, progress=percent, stage=stage, status=RunStatus.RUNNING)
-
-
-_RUN_STATES = {RunStatus.QUEUED: RunState.QUEUED, RunStatus.RUNNING: RunState.RUNNING,
-               RunStatus.FAILED: RunState.FAILED}  # ready, applied and discarded: the computation is done
+    progress_write(AssignmentRun, run.pk, done=percent, step=stage, state=RunState.RUNNING)
 
 
 def assignment_run_progress(run: AssignmentRun) -> Progress:
     """The run as the one progress bar shows it: percent done, and the stage it is at."""
-    return Progress(state=_RUN_STATES.get(run.status, RunState.DONE), done=run.progress, total=100,
-                    step=run.stage if run.stage != "Waiting for a worker" else "", of="%",
-                    error=run.message if run.status == RunStatus.FAILED else "")
+    return Progress(state=run.state, done=run.done, total=100, step=run.step, of="%",
+                    error=run.error if run.state == RunState.FAILED else "")
 
 
 def _recent_papers(text: str) -> list[tuple[str, str]]:
@@ -195,8 +190,9 @@ def _proposal(inputs: Inputs, affinity: Affinity, result) -> dict:
 
 def run_execute(*, run_id: int) -> None:
     run = AssignmentRun.objects.get(pk=run_id)
-    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+    if run.state not in ACTIVE:
         return
+    progress_write(AssignmentRun, run.pk, started_at=timezone.now())
     params = run.params
     try:
         _progress(run, 10, "Reading papers, profiles, bids and conflicts")
@@ -217,15 +213,15 @@ def run_execute(*, run_id: int) -> None:
         _progress(run, 90, "Preparing the preview")
         proposal = _proposal(inputs, affinity, result)
         _progress(run, 95, "Saving the proposal")
-        progress_write(AssignmentRun, run.pk, status=RunStatus.DONE, progress=100, stage="Done",
+        progress_write(AssignmentRun, run.pk, state=RunState.DONE, done=100, step="Done",
                        finished_at=timezone.now(), result=proposal)
     except AssignmentInfeasible as infeasible:
-        progress_write(AssignmentRun, run.pk, status=RunStatus.FAILED, message=str(infeasible),
-                       finished_at=timezone.now(), stage="Not possible")
+        progress_write(AssignmentRun, run.pk, state=RunState.FAILED, error=str(infeasible),
+                       finished_at=timezone.now(), step="Not possible")
     except Exception as error:  # noqa: BLE001 - the page must stop saying "working"; the log has why
         log.exception("assignment run %s failed", run.pk)
-        progress_write(AssignmentRun, run.pk, status=RunStatus.FAILED, finished_at=timezone.now(), stage="Failed",
-                       message=f"The computation stopped on an error ({type(error).__name__}); nothing was "
+        progress_write(AssignmentRun, run.pk, state=RunState.FAILED, finished_at=timezone.now(), step="Failed",
+                       error=f"The computation stopped on an error ({type(error).__name__}); nothing was "
                                "changed. Try again, or tell the site's administrators.")
 
 
@@ -298,8 +294,8 @@ def run_discard(*, run: AssignmentRun) -> None:
     """Discard a proposal, unless it is being applied (the job would apply it all the same)."""
     if run_applying(run) is not None:
         raise Refused("This proposal is being applied; it can no longer be discarded.")
-    AssignmentRun.objects.filter(pk=run.pk, status__in=[RunStatus.DONE, RunStatus.FAILED]).update(
-        status=RunStatus.DISCARDED)
+    AssignmentRun.objects.filter(pk=run.pk, state__in=[RunState.DONE, RunState.FAILED],
+                                 proposal=Proposal.OPEN).update(proposal=Proposal.DISCARDED)
 
 
 def default_params(workshop) -> dict:

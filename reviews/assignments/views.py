@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from reviews.assignments import apply, runs, selectors, services
 from reviews.assignments.forms import AutoAssignForm
 from reviews.committee.forms import CsvForm
-from reviews.models import AssignmentRun, RunStatus
+from reviews.models import AssignmentRun, Proposal
 from submissions.selectors import submission_visible_or_404
 from workshop import policy
 from workshop.charts import histogram
@@ -18,6 +18,7 @@ from workshop.csvio import csv_response
 from workshop.errors import Refused
 from workshop.http import int_or_none, require
 from workshop.models import User
+from workshop.runs import ACTIVE, RunState
 from workshop.selectors import workshop_current
 
 ASSIGNMENT_PAGE_ROWS = 50  # each row offers every PC member
@@ -115,7 +116,7 @@ def _own_run(request, pk) -> AssignmentRun:
 @require(policy.can_run_assignment)
 def auto_run(request, pk):
     run = _own_run(request, pk)
-    if run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
+    if run.state in ACTIVE:
         template = "reviews/partials/auto_progress.html" if request.htmx else "reviews/auto_run.html"
         response = render(request, template, {"run": run, "progress": runs.assignment_run_progress(run)})
         return response
@@ -131,7 +132,7 @@ def auto_run(request, pk):
 def _preview(run: AssignmentRun, user, page_number=None) -> dict:
     """The proposal as this chair may see it now (`selectors.run_preview`): the figures cover
     every paper it may manage, the per-paper table one page of them."""
-    if run.status not in (RunStatus.DONE, RunStatus.APPLIED):
+    if run.state != RunState.DONE or run.proposal == Proposal.DISCARDED:
         return {}
     preview = selectors.run_preview(run=run, user=user, page_number=page_number)
     return {

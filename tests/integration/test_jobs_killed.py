@@ -12,7 +12,7 @@ from django.db import connection
 
 from reviews.assignments.apply import run_apply_start
 from reviews.decisions.release import decisions_release_start
-from reviews.models import Assignment, AssignmentRun, RunStatus
+from reviews.models import Assignment, AssignmentRun, Proposal
 from submissions.models import Author, Outcome, Submission
 from tests.factories import RoleFactory, UserFactory
 from tests.integration.conftest import wait_for
@@ -31,7 +31,7 @@ def _proposal(chair, reviewers):
         for i in range(60))
     pairs = [{"paper": paper.pk, "reviewer": reviewers[(i + shift) % 6].pk, "score": 0.5, "text": 0.5, "topic": 0,
               "threat": 0, "bid": 0, "kept": False} for i, paper in enumerate(papers) for shift in (0, 3)]
-    run = AssignmentRun.objects.create(created_by=chair, status=RunStatus.DONE, result={"pairs": pairs},
+    run = AssignmentRun.objects.create(created_by=chair, state=RunState.DONE, result={"pairs": pairs},
                                        params={"mode": "fresh", "k": 2, "min_load": 0, "max_load": 20,
                                                "fair": False, "weights": {}})
     return run, papers
@@ -92,7 +92,7 @@ def test_applying_survives_a_worker_killed_mid_batch(start_worker, smtp_sink, mo
     assert wait_for(lambda: mails.filter(status=MailStatus.SENT).count() == 6, timeout=120)
     ids = Counter(re.search(rb"X-Workshop-Mail-Id: (\S+)", m).group(1) for m in sink.messages)
     assert len(ids) == 6 and set(ids.values()) == {1}
-    assert AssignmentRun.objects.get(pk=run.pk).status == RunStatus.APPLIED
+    assert AssignmentRun.objects.get(pk=run.pk).proposal == Proposal.APPLIED
 
 
 def test_a_release_survives_a_worker_killed_mid_batch(start_worker, smtp_sink, monkeypatch):

@@ -16,7 +16,7 @@ import pytest
 
 from reviews.assignments import runs
 from reviews.assignments.services import assignment_add
-from reviews.models import Assignment, AssignmentRun, Bid, Comment, Review, ReviewField, ReviewStatus, RunStatus
+from reviews.models import Assignment, AssignmentRun, Bid, Comment, Review, ReviewField, ReviewStatus
 from reviews.reviewing.services import comment_add
 from submissions.models import Author, Conflict, Outcome, Submission
 from submissions.services.papers import pdf_upload
@@ -25,6 +25,7 @@ from tests.leaks.two_worlds import FROZEN_AT, assert_no_differences, compare_wor
 from tests.submissions import pdf_corpus
 from tests.submissions.pdf import papers
 from workshop.models import Topic, VocabularyTerm
+from workshop.runs import RunState
 from workshop.selectors import workshop_current
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -230,7 +231,7 @@ def draft_of_pending_reviewer(world):
                           values={**REVIEW, "overall_merit": "1", "summary": "Draft: probably a reject."})
 
 
-def _run(world, *, by: str, status=RunStatus.DONE, reviewer_for_1: str = "pending_reviewer") -> AssignmentRun:
+def _run(world, *, by: str, state=RunState.DONE, reviewer_for_1: str = "pending_reviewer") -> AssignmentRun:
     """An automatic-assignment run by `by`, as the worker leaves it: #1 to Rita
     and `reviewer_for_1`, #2 to Sam."""
     pairs = [{"paper": world["paper"].pk, "reviewer": world[r].pk, "score": score, "text": 0.2, "topic": 0.5,
@@ -241,10 +242,10 @@ def _run(world, *, by: str, status=RunStatus.DONE, reviewer_for_1: str = "pendin
     loads: dict[str, int] = {}
     for pair in pairs:
         loads[str(pair["reviewer"])] = loads.get(str(pair["reviewer"]), 0) + 1
-    done = status == RunStatus.DONE
+    done = state == RunState.DONE
     return AssignmentRun.objects.create(
-        created_by=world[by], params=runs.default_params(world["workshop"]), status=status,
-        progress=100 if done else 60, stage="Done" if done else "Solving the min-cost flow",
+        created_by=world[by], params=runs.default_params(world["workshop"]), state=state, total=100,
+        done=100 if done else 60, step="Done" if done else "Solving the min-cost flow",
         finished_at=NOW if done else None,
         result={"pairs": pairs, "objective": 2.4, "total": 2.4, "min_paper": 0.8, "seconds": 0.01, "loads": loads}
         if done else {},
@@ -256,7 +257,7 @@ def finished_run_of_other_chair(world):
 
 
 def running_run_of_other_chair(world):
-    _run(world, by="other_chair", status=RunStatus.RUNNING)
+    _run(world, by="other_chair", state=RunState.RUNNING)
 
 
 def others_bids_and_conflicts(world):

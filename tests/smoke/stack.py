@@ -95,16 +95,17 @@ class MailSink:
 
 
 class Stack:
-    def __init__(self, *, web_workers: int = 2, worker_concurrency: int | None = None, extra_env=None):
+    def __init__(self, *, web_workers: int = 2, worker_concurrency: int | None = None, extra_env=None,
+                 database_prefix: str | None = None, redis_db: int | None = None):
         self.tag = secrets.token_hex(4)
         self.secret_key = secrets.token_urlsafe(50)
         self.dir = Path(tempfile.mkdtemp(prefix=f"stack-{self.tag}-"))
         self.port = free_port()
         self.s3_port = free_port()
         self.url = f"http://{HOSTNAME}:{self.port}"
-        self.database = f"smoke_{self.tag}"
+        self.database = f"{database_prefix or os.environ.get('SMOKE_DATABASE_PREFIX', 'smoke')}_{self.tag}"
         self.bucket = f"uploads-{self.tag}"
-        self.redis_db = int(os.environ.get("SMOKE_REDIS_DB", "9"))
+        self.redis_db = redis_db if redis_db is not None else int(os.environ.get("SMOKE_REDIS_DB", "9"))
         self.web_workers = web_workers
         self.worker_concurrency = worker_concurrency
         self.extra_env = extra_env or {}

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.assignments import apply, runs
-from reviews.models import Assignment, AssignmentRun, RunStatus
+from reviews.models import Assignment, AssignmentRun, Proposal
 from submissions.models import Conflict
 from submissions.outbox.selectors import mails_visible_to
 from tests.factories import RoleFactory, UserFactory, submissions_in_bulk
@@ -44,7 +44,7 @@ def test_each_new_reviewer_gets_one_mail_listing_every_paper_even_across_batches
         assert f"Please review {len(theirs)} papers for " in mail.subject
         assert [n for n in (p.pk for p in papers) if f"#{n} “Paper" in mail.body] == theirs
         assert sorted(MailPaper.objects.filter(mail=mail).values_list("number", flat=True)) == theirs
-    assert AssignmentRun.objects.get(pk=run.pk).status == RunStatus.APPLIED
+    assert AssignmentRun.objects.get(pk=run.pk).proposal == Proposal.APPLIED
 
 
 def test_no_mail_when_the_chair_says_so(proposal, chair):

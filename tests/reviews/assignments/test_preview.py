@@ -12,11 +12,12 @@ from django.urls import reverse
 
 from reviews.assignments import runs
 from reviews.assignments.selectors import PREVIEW_PAPERS, run_preview
-from reviews.models import Assignment, AssignmentRun, RunStatus
+from reviews.models import Assignment, AssignmentRun
 from submissions.models import Author, Conflict, Submission
 from tests.factories import UserFactory, submissions_in_bulk
 from tests.reviews.assignments.conftest import pc_of, run_params
 from workshop.models import Role
+from workshop.runs import RunState
 from workshop.selectors import pc_members
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def proposal(chair, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run = runs.run_create(by=chair, params=run_params(k=2, max_load=len(papers)))
     run.refresh_from_db()
-    assert run.status == RunStatus.DONE
+    assert run.state == RunState.DONE
     return run, members, papers
 
 
@@ -109,7 +110,7 @@ def test_changes_since_the_run_are_honoured_as_the_policy_decides(proposal, chai
 
 def test_a_run_stored_before_the_compact_format_reads_the_same(proposal, chair):
     run, _, _ = proposal
-    old = AssignmentRun.objects.create(created_by=chair, params=run.params, status=RunStatus.DONE,
+    old = AssignmentRun.objects.create(created_by=chair, params=run.params, state=RunState.DONE,
                                        result={"pairs": runs.stored_pairs(run.result)})
 
     _same(shown(old, chair), reference(old, chair))

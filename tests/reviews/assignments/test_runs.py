@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.assignments import runs
-from reviews.models import Assignment, AssignmentRun, Review, RunStatus
+from reviews.models import Assignment, AssignmentRun, Review
 from submissions.models import Conflict
 from tests.factories import SubmissionFactory
 from tests.reviews.assignments.conftest import apply_run, pc_of, run_params
@@ -12,6 +12,7 @@ from tests.reviews.conftest import submitted_review
 from workshop import policy
 from workshop.errors import Refused
 from workshop.models import OutgoingMail
+from workshop.runs import RunState
 
 
 @pytest.mark.django_db
@@ -23,7 +24,7 @@ def test_run_matches_each_paper_with_its_expert_and_explains_why(experts, chair,
     run.refresh_from_db()
 
     pairs = {(p["paper"], p["reviewer"]) for p in runs.stored_pairs(run.result)}
-    assert run.status == RunStatus.DONE
+    assert run.state == RunState.DONE
     assert {(poisoning.pk, people["poison"].pk), (verification.pk, people["verify"].pk)} <= pairs
     poison_pair = next(p for p in runs.stored_pairs(run.result) if p["paper"] == poisoning.pk)
     assert poison_pair["topic"] == 1.0 and poison_pair["text"] > 0
@@ -48,8 +49,8 @@ def test_run_that_cannot_be_satisfied_names_the_papers(experts, chair, django_ca
         run = runs.run_create(by=chair, params=run_params(k=4, max_load=5))
     run.refresh_from_db()
 
-    assert run.status == RunStatus.FAILED
-    assert "#" in run.message and "Traceback" not in run.message
+    assert run.state == RunState.FAILED
+    assert "#" in run.error and "Traceback" not in run.error
 
 
 @pytest.mark.django_db
@@ -186,7 +187,7 @@ def test_an_ensure_run_when_every_paper_has_its_reviewers_proposes_nothing(exper
         run = runs.run_create(by=chair, params=run_params(mode="ensure", k=1))
     run.refresh_from_db()
 
-    assert run.status == RunStatus.DONE
+    assert run.state == RunState.DONE
     assert run.result["min_paper"] is None
     assert all(pair["kept"] for pair in runs.stored_pairs(run.result))
 
@@ -203,5 +204,5 @@ def test_a_run_that_breaks_says_so_instead_of_working_forever(experts, chair, mo
         run = runs.run_create(by=chair, params=run_params())
     run.refresh_from_db()
 
-    assert run.status == RunStatus.FAILED
-    assert run.message.startswith("The computation stopped on an error (RuntimeError); nothing was changed.")
+    assert run.state == RunState.FAILED
+    assert run.error.startswith("The computation stopped on an error (RuntimeError); nothing was changed.")

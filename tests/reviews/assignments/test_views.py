@@ -8,11 +8,12 @@ from django.urls import reverse
 from reviews.assignments import runs
 from reviews.assignments.services import assignments_preview
 from reviews.assignments.views import ASSIGNMENT_PAGE_ROWS
-from reviews.models import Assignment, AssignmentRun, RunStatus
+from reviews.models import Assignment, AssignmentRun
 from submissions.models import Conflict
 from tests.factories import RoleFactory, UserFactory, submissions_in_bulk
 from tests.reviews.assignments.conftest import pc_of, run_params
 from tests.reviews.conftest import submitted_review
+from workshop.runs import RunState
 
 
 def _assignment_rows(response) -> list[int]:
@@ -174,12 +175,12 @@ def test_auto_form_explains_bad_loads(client_for, chair):
 
 @pytest.mark.django_db
 def test_progress_polling_shows_the_bar_then_asks_for_a_refresh(client_for, chair):
-    run = AssignmentRun.objects.create(created_by=chair, params=run_params(), progress=30, stage="Scoring",
-                                       status=RunStatus.RUNNING)
+    run = AssignmentRun.objects.create(created_by=chair, params=run_params(), done=30, total=100, step="Scoring",
+                                       state=RunState.RUNNING)
     client = client_for(chair)
 
     running = client.get(reverse("auto_run", args=[run.pk]), HTTP_HX_REQUEST="true")
-    AssignmentRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, message="x")
+    AssignmentRun.objects.filter(pk=run.pk).update(state=RunState.FAILED, error="x")
     finished = client.get(reverse("auto_run", args=[run.pk]), HTTP_HX_REQUEST="true")
 
     assert '<progress id="run-bar" max="100" value="30">' in running.content.decode()
