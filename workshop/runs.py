@@ -8,7 +8,9 @@ which `templates/partials/run_progress.html` shows and polls while the run is
 not finished; `progress_write` is the one writer a worker uses.
 
 `Run` is the abstract model of every run: `workshop.models.Job`, the mass actions
-workshop/jobs.py drives in batches, and `submissions.models.ProceedingsBuild`.
+workshop/jobs.py drives in batches, `reviews.models.AssignmentRun` (its progress in
+percent) and `submissions.models.ProceedingsBuild`. A mail batch is not a run: the
+job that writes it is; the batch then counts its mails as the worker delivers them.
 """
 
 from __future__ import annotations
