@@ -38,7 +38,7 @@ def main() -> None:
     from workshop.celery import app as celery_app
 
     celery_app.conf.broker_url = args.redis_url if args.deliver else "memory://"  # before any use caches it
-    rows = _apply(args) + (_deliver(args) if args.deliver else _release())
+    rows = _apply(args) + _others() + (_deliver(args) if args.deliver else _release())
     print(f"\n{'step':<62} {'seconds':>8} {'queries':>8} {'per item':>9}")
     for label, seconds, count, per in rows:
         print(f"{label:<62} {seconds:8.2f} {count:8d} {count / per if per else 0:9.3f}")
@@ -53,6 +53,37 @@ def _timed(label_of, action, per=None):
         result = action()
         seconds = time.perf_counter() - t0
     return (label_of(result), seconds, len(queries), per(result) if per else None)
+
+
+def _others() -> list:
+    """The other mass actions at this size, each a job run in this process: a bulk decision on
+    every paper, then the chair's reminders for every unfinished review (none is submitted here)."""
+    from reviews.decisions.bulk import bulk_decide_start, bulk_run
+    from reviews.reviewing.reminders import reminders_run, reminders_start
+    from submissions.models import Outcome, Submission
+    from workshop.models import Job, OutgoingMail, User
+
+    chair = User.objects.get(email="chair@bench.example")
+    OutgoingMail.objects.filter(kind="pc:reminder").delete()
+    from reviews.models import Assignment
+
+    Assignment.objects.update(reminded_on=None)
+    Submission.objects.update(outcome=None, released_outcome=None, decision_released_at=None)  # still reviewing
+    numbers = list(Submission.objects.values_list("pk", flat=True))
+    decide = _timed(lambda r: f"request: a bulk decision on {len(numbers)} papers (queues the job)",
+                    lambda: bulk_decide_start(by=chair, numbers=numbers, outcome=Outcome.objects.get(name="Reject"),
+                                              note="", change_released=True, back="/chair/papers/")[0])
+    job = Job.objects.get(pk=Job.objects.order_by("-pk").values_list("pk", flat=True)[0])
+    decided = _timed(lambda _: "", lambda: bulk_run(job.pk), per=lambda _: Job.objects.get(pk=job.pk).done)
+    job.refresh_from_db()
+    remind = _timed(lambda _: "request: the chair's reminders (queues the job)",
+                    lambda: reminders_start(by=chair)[0])
+    reminders = Job.objects.order_by("-pk").first()
+    sent = _timed(lambda _: "", lambda: reminders_run(reminders.pk), per=lambda _: Job.objects.get(
+        pk=reminders.pk).done)
+    mails = OutgoingMail.objects.filter(kind="pc:reminder").count()
+    return [decide, (f"job: {job.result['changed']} papers decided", *decided[1:]), remind,
+            (f"job: {mails} reminders queued", *sent[1:])]
 
 
 def _reset_release():

@@ -65,7 +65,8 @@ def message_batch(job: Job) -> int:
     chunk = job.params["numbers"][job.done:job.done + settings.JOB_BATCH]
     workshop = workshop_current()
     mails = []
-    for paper in Submission.objects.filter(pk__in=chunk).prefetch_related("authors").order_by("pk"):
+    papers = Submission.objects.filter(pk__in=chunk).select_related("outcome").prefetch_related("authors")
+    for paper in papers.order_by("pk"):
         subject, body = _rendered(paper, job.params["subject"], job.params["body"], workshop)
         mails += [{"to": author.email, "subject": subject, "body": body, "kind": "author:message",
                    "paper": paper.pk, "related": paper} for author in paper.authors.all()]

@@ -27,7 +27,7 @@ def unfinished_reviews(*, by: User | None) -> QuerySet[Assignment]:
                                       status=ReviewStatus.SUBMITTED)
     assignments = Assignment.objects.filter(
         submission__withdrawn_at__isnull=True, submission__decision_released_at__isnull=True,
-    ).exclude(Exists(submitted)).select_related("reviewer", "submission").prefetch_related(
+    ).exclude(Exists(submitted)).select_related("reviewer", "submission__outcome").prefetch_related(
         "submission__authors").order_by("submission_id", "reviewer_id")
     if by is not None:
         assignments = assignments.exclude(submission_id__in=conflicted_numbers(user=by))

@@ -7,7 +7,7 @@ from reviews.committee.services import invitations_apply, invitations_batch, inv
 from reviews.decisions.compose import authors_message_start, message_batch, message_prepare
 from reviews.models import Assignment
 from reviews.reviewing.reminders import reminders_batch, reminders_prepare, reminders_start
-from submissions.models import Submission
+from submissions.models import Outcome, Submission
 from tests.factories import RoleFactory, SubmissionFactory, UserFactory
 from workshop.models import OutgoingMail
 
@@ -15,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _papers(n):
-    return [SubmissionFactory(authors=[(f"A{k}", f"a{k}@x.example"), (f"B{k}", f"b{k}@y.example")])
-            for k in range(n)]
+    """`n` decided papers of two authors each (a paper's mail names its outcome: {outcome})."""
+    papers = [SubmissionFactory(authors=[(f"A{k}", f"a{k}@x.example"), (f"B{k}", f"b{k}@y.example")])
+              for k in range(n)]
+    Submission.objects.filter(pk__in=[p.pk for p in papers]).update(outcome=Outcome.objects.get(name="Reject"))
+    return papers
 
 
 @pytest.mark.parametrize("size", [1, 30])
