@@ -10,7 +10,13 @@ Prints latency percentiles, errors and throughput (locust), the peak memory of t
 web and worker process groups, then checks every 2xx upload against the database
 and the store (row present, stored file's SHA-256 = what was sent), that no version
 is dated after the deadline, and that LATE more authors uploading after it are all
-refused. Exits 1 if anything was lost, answered 5xx, or accepted late."""
+refused. Exits 1 if anything was lost, answered 5xx, or accepted late, or if any
+request got no response at all (connection reset or closed, no answer within the
+client's timeout, or an author still waiting when the run ended): to that author
+the upload neither succeeded nor failed.
+
+The stack's logs (web.log: gunicorn and Django) stay in the folder printed at the
+start."""
 
 import argparse
 import csv
@@ -129,6 +135,10 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=2 * os.cpu_count() + 1)
     parser.add_argument("--worker-concurrency", type=int, default=2)
     parser.add_argument("--pdf-mb", type=float, default=5)
+    parser.add_argument("--database-prefix", default=None,
+                        help="the throwaway database is PREFIX_<random> (default: $SMOKE_DATABASE_PREFIX or smoke)")
+    parser.add_argument("--redis-db", type=int, default=None,
+                        help="the Redis database, flushed at start (default: $SMOKE_REDIS_DB or 9)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the stack below is stopped, not orphaned
     work = Path(tempfile.mkdtemp(prefix="deadline-"))
@@ -136,7 +146,9 @@ def main() -> int:
     print(f"PDF {len(five_mb_pdf(args.pdf_mb)) / 2**20:.1f} MiB; {args.authors} authors in {args.window} s; "
           f"{args.web_workers} gunicorn workers, Celery concurrency {args.worker_concurrency}; {os.cpu_count()} cores")
 
-    with Stack(web_workers=args.web_workers, worker_concurrency=args.worker_concurrency) as stack:
+    with Stack(web_workers=args.web_workers, worker_concurrency=args.worker_concurrency,
+               database_prefix=args.database_prefix, redis_db=args.redis_db) as stack:
+        print(f"logs of the stack (web.log: gunicorn and Django): {stack.dir}", flush=True)
         setup = json.loads(stack.shell(SETUP.format(total=args.authors + args.late, authors=args.authors)))
         (work / "sessions.json").write_text(json.dumps(setup["sessions"][:args.authors]))
         sampler = MemorySampler({"web": stack.pids()["web"], "worker": stack.pids()["worker"]})
@@ -170,7 +182,7 @@ def main() -> int:
         time.sleep(max(0.0, deadline + 1 - time.time()))  # the late authors come after the deadline
         late_outcomes = _late_uploads(stack, setup, args.authors, (work / "paper.pdf").read_bytes())
         check = json.loads(stack.shell(VERIFY))
-        report = _report(work, results, check, stack, late_outcomes, elapsed, sampler.peak, output)
+        report = _report(work, results, check, stack, late_outcomes, elapsed, sampler.peak, output, args.authors)
     return 0 if report else 1
 
 
@@ -184,11 +196,15 @@ def _late_uploads(stack, setup, first, pdf) -> list[tuple[int, bool]]:
         client = requests.Session()
         client.cookies.set("sessionid", session)
         base = f"http://127.0.0.1:{stack.port}"
-        page = client.get(f"{base}/submissions/{paper}/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', page.text)
-        response = client.post(f"{base}/submissions/{paper}/pdf/", allow_redirects=False,
-                               data={"csrfmiddlewaretoken": token.group(1) if token else ""},
-                               files={"pdf": ("late.pdf", pdf, "application/pdf")})
+        try:
+            page = client.get(f"{base}/submissions/{paper}/", timeout=120)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', page.text)
+            response = client.post(f"{base}/submissions/{paper}/pdf/", allow_redirects=False, timeout=120,
+                                    data={"csrfmiddlewaretoken": token.group(1) if token else ""},
+                                    files={"pdf": ("late.pdf", pdf, "application/pdf")})
+        except requests.RequestException:  # no response: counted as not refused
+            outcomes.append((0, False))
+            continue
         outcomes.append((response.status_code, "can no longer be changed" in response.text))
     return outcomes
 
@@ -197,12 +213,14 @@ def stack_pdf(work) -> bytes:
     return (work / "paper.pdf").read_bytes()
 
 
-def _report(work, results, check, stack, late, elapsed, peak, output) -> bool:
+def _report(work, results, check, stack, late, elapsed, peak, output, authors) -> bool:
     lines = [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
     uploads = [r for r in lines if r["stage"] == "upload"]
     accepted = [r for r in uploads if r["status"] == 302]
     refused = [r for r in uploads if r["refused"]]
     server_errors = [r for r in lines if r["status"] >= 500]
+    no_response = [r for r in lines if r["status"] == 0]
+    unfinished = authors - len(lines)  # still waiting for an answer when the run ended
     print(f"\n{'request':<18}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for name in ("open the form", "register", "upload 5 MB PDF", "all"):
         times = sorted(t for r in uploads for step, t in r["ms"].items() if name in (step, "all"))
@@ -213,9 +231,16 @@ def _report(work, results, check, stack, late, elapsed, peak, output) -> bool:
     print(f"throughput: {len(accepted) / elapsed:.2f} accepted uploads/s "
           f"({len(accepted) * len(stack_pdf(work)) / 2**20 / elapsed:.1f} MiB/s); "
           f"locust counted {sum(int(f['Occurrences']) for f in failures)} failed requests")
+    uploads_without = sum(1 for r in no_response if r["stage"] == "upload")
     print(f"\n{len(lines)} authors finished in {elapsed:.0f} s; uploads: {len(accepted)} accepted, {len(refused)} "
-          f"refused at the deadline, {len(uploads) - len(accepted) - len(refused)} other; "
+          f"refused at the deadline, {uploads_without} without response, "
+          f"{len(uploads) - len(accepted) - len(refused) - uploads_without} other; "
           f"{len(lines) - len(uploads)} stopped before uploading; {len(server_errors)} answers 5xx")
+    print(f"without response: {len(no_response) + unfinished} requests "
+          f"({', '.join(f'{stage} {n}' for stage, n in Counter(r['stage'] for r in no_response).items()) or 'none'}"
+          f"{f'; {unfinished} authors still waiting when the run ended' if unfinished else ''})")
+    for error, n in Counter(r["error"] for r in no_response).most_common():
+        print(f"  {n:>4} x {error}")
     print(f"peak memory: web {peak['web'] / 2**20:.0f} MiB (all gunicorn processes), "
           f"worker {peak['worker'] / 2**20:.0f} MiB")
 
@@ -234,9 +259,9 @@ def _report(work, results, check, stack, late, elapsed, peak, output) -> bool:
     print(f"checked: {len(accepted) - len(lost)}/{len(accepted)} accepted uploads have their row and a stored file "
           f"with the SHA-256 sent ({len(lost)} lost); {len(dated_late)} sent after the deadline yet accepted; "
           f"{late_refused}/{len(late)} uploads tried after the deadline refused")
-    if server_errors or lost:
+    if server_errors or lost or no_response or unfinished:
         print("locust said:\n" + output[-3000:])
-    return not (lost or server_errors or dated_late or late_refused != len(late))
+    return not (lost or server_errors or no_response or unfinished or dated_late or late_refused != len(late))
 
 
 if __name__ == "__main__":

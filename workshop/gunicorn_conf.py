@@ -3,7 +3,7 @@
 2 x cores + 1 workers of 4 threads: uploads mostly wait on the network and the
 file store, so threads keep a worker answering while one body trickles in
 (bench/deadline.py: 1.27 accepted 5 MB uploads/s on 2 cores against 0.71 with
-sync workers; README "Deadline day")."""
+sync workers; README "Deadline day"). Idle connections are kept 75 s (below)."""
 
 import multiprocessing
 import os
@@ -15,6 +15,16 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 preload_app = True  # load Django once, then fork: workers share its pages and start at once
 timeout = 120  # a 20 MB PDF's checks and its upload to the store fit well inside
+# How long an idle connection stays open for the client's next request. Gunicorn's default, 2 s, is
+# shorter than a busy author's browser (or the deadline benchmark's client) may take between
+# receiving one page and sending the next request on the same connection: gunicorn then closed the
+# connection just as the request arrived, and the client got no response at all, for a POST no
+# retry (bench/deadline.py, 500 authors: 14-47 registrations and uploads a run, each on a
+# connection gunicorn had let expire after 2 s; README "Deadline day"). 75 s, like nginx's
+# keepalive_timeout, is also longer than a proxy's or load balancer's idle timeout (60 s), so the
+# side that closes an idle connection is always the one that would have reused it. Idle connections
+# wait in the worker's poller, not in a thread; a connection that has sent nothing yet waits as long.
+keepalive = 75
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
