@@ -125,3 +125,10 @@ def job_progress(job: Job, *, counts: bool) -> Progress:
     progress = Progress(state=job.state, done=job.done, total=job.total, step=job.step, error=job.error,
                         of=f" {job.result.get('unit', 'items')}" if job.total else "")
     return progress if counts else replace(progress, done=progress.percent, total=100, of="%")
+
+
+def jobs_recent(*, user, limit: int = 8) -> list[tuple[Job, Progress]]:
+    """The latest jobs `user` may watch, each as its page shows it to them (one query)."""
+    jobs = Job.objects.select_related("created_by").order_by("-created_at", "-id")[:limit * 5]
+    return [(job, job_progress(job, counts=policy.can_view_job_counts(user, job)))
+            for job in jobs if policy.can_view_job(user, job)][:limit]

@@ -26,15 +26,16 @@ from workshop import paper_lists, policy
 from workshop.charts import score_dots
 from workshop.csvio import csv_response
 from workshop.http import require
+from workshop.jobs import jobs_recent
 
 PAGE_ROWS = 100  # rows built a page; search and sort cover every paper (in the database)
 
 
 @require(policy.can_view_paper_table)
 def chair_dashboard(request):
-    return render(request, "reviews/chair_dashboard.html", {"d": dashboard(user=request.user),
-                                                            "unfinished": unfinished_reviews(
-                                                                by=request.user).count()})
+    return render(request, "reviews/chair_dashboard.html", {
+        "d": dashboard(user=request.user), "unfinished": unfinished_reviews(by=request.user).count(),
+        "jobs": jobs_recent(user=request.user)})
 
 
 def _searched(request, fields, outcomes: list | None):

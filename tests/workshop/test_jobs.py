@@ -109,3 +109,17 @@ def test_the_sweep_hands_a_silent_job_to_a_worker_again_and_leaves_a_live_one(ch
 
     assert jobs_sweep() == 1
     assert handed == [silent.pk]
+
+
+def test_the_chair_dashboard_lists_recent_jobs_with_counts_only_for_their_starter(client_for, pc_world):
+    from reviews.decisions.bulk import bulk_tag_start
+
+    people, paper = pc_world
+    job, _ = bulk_tag_start(by=people["chair"], numbers=[paper.pk], tag="x", add=True, back="/chair/papers/")
+
+    own = client_for(people["chair"]).get("/chair/").content.decode()
+    other = client_for(people["conflicted_chair"]).get("/chair/").content.decode()
+
+    link = f'<a href="/jobs/{job.public_id}/">Tagging papers in bulk</a>'
+    assert link in own and link in other
+    assert "Waiting for a worker (0%)" in own and "Waiting for a worker (0%)" in other
