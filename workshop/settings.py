@@ -95,6 +95,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": env.float("SQLITE_TIMEOUT", default=20.0),
                                        "transaction_mode": "IMMEDIATE",
                                        **DATABASES["default"].get("OPTIONS", {})}
+else:
+    # Each web thread and worker keeps its connection between requests: a new PostgreSQL connection
+    # per request (the default) cost both sides CPU on every request (bench/deadline.py). Checked
+    # before reuse, so a connection the server dropped is replaced rather than failing a request.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workshop.User"
@@ -208,7 +214,7 @@ if S3_BUCKET:
     from botocore.config import Config as S3ClientConfig
 
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "workshop.storage.S3Storage",  # django-storages, cheaper per upload
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,

@@ -41,7 +41,7 @@ def s3_endpoint():
 def _s3_storages(settings, endpoint: str, bucket: str) -> dict:
     from botocore.config import Config
 
-    return {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+    return {**settings.STORAGES, "default": {"BACKEND": "workshop.storage.S3Storage", "OPTIONS": {
         "bucket_name": bucket, "endpoint_url": endpoint, "region_name": "us-east-1", "access_key": "test",
         "secret_key": "test-secret", "default_acl": "private", "file_overwrite": False,
         "client_config": Config(connect_timeout=1, retries={"mode": "standard", "max_attempts": 1}),
@@ -153,3 +153,48 @@ def test_a_download_while_the_store_is_down_says_so(settings, client_for, submis
 
     assert response.status_code == 503
     assert "this file cannot be fetched right now" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_store_writes_in_one_put_skips_the_existence_check_only_for_random_names(bucket):
+    from botocore.config import Config
+    from django.core.files.base import ContentFile
+
+    from submissions.models import _random_upload_path
+    from workshop.storage import RANDOM_PREFIXES, S3Storage
+
+    s3, name = bucket
+    storage = S3Storage(bucket_name=name, endpoint_url=s3.meta.endpoint_url, region_name="us-east-1",
+                        access_key="test", secret_key="test-secret", default_acl="private", file_overwrite=False,
+                        object_parameters={"ContentDisposition": "attachment"},
+                        client_config=Config(retries={"mode": "standard", "max_attempts": 1}))
+    calls = []
+    storage.connection.meta.client.meta.events.register("before-call.s3", lambda model, **_: calls.append(model.name))
+
+    random_name = _random_upload_path(None, "mine.pdf")
+    assert random_name.startswith(RANDOM_PREFIXES)
+    assert storage.save(random_name, ContentFile(b"%PDF-1.7 one")) == random_name
+    assert calls == ["PutObject"]  # no HEAD first: the name is random
+    head = s3.head_object(Bucket=name, Key=random_name)
+    assert head["ContentDisposition"] == "attachment" and head["ContentType"] == "application/pdf"
+
+    first = storage.save("volumes/volume.pdf", ContentFile(b"%PDF-1.7 two"))
+    second = storage.save("volumes/volume.pdf", ContentFile(b"%PDF-1.7 three"))
+    assert first == "volumes/volume.pdf" and second != first, "other names are still never overwritten"
+    assert s3.get_object(Bucket=name, Key=first)["Body"].read() == b"%PDF-1.7 two"
+
+
+def test_the_store_shares_one_boto3_session_between_threads():
+    import threading
+
+    from workshop.storage import S3Storage
+
+    storage = S3Storage(bucket_name="b", endpoint_url="http://127.0.0.1:9", region_name="us-east-1",
+                        access_key="test", secret_key="test-secret")
+    sessions = []
+    threads = [threading.Thread(target=lambda: sessions.append(storage._create_session())) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(sessions) == 3 and len({id(session) for session in sessions}) == 1
